@@ -1,0 +1,112 @@
+//! Helpers shared by the integration tests: where the shared fixtures are,
+//! and the expected accounts listed in them.
+#![allow(
+    dead_code,
+    unreachable_pub,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use std::num::NonZeroU32;
+use std::path::PathBuf;
+
+use twofold_otp::{Account, Algorithm, Kind};
+
+/// The read-only `shared` folder beside the checkout, or `$TWOFOLD_SHARED`.
+pub fn shared_dir() -> PathBuf {
+    let dir = std::env::var_os("TWOFOLD_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared"));
+    assert!(
+        dir.join("fixtures").is_dir(),
+        "the shared fixtures are not at {}; set TWOFOLD_SHARED to the folder that holds fixtures/",
+        dir.display()
+    );
+    dir
+}
+
+/// Reads a file under the shared folder.
+pub fn shared_file(relative: &str) -> String {
+    let path = shared_dir().join(relative);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+}
+
+/// One expected account from the vector list in fixtures/import/INDEX.txt.
+#[derive(Debug, Clone)]
+pub struct Vector {
+    pub kind: Kind,
+    pub issuer: String,
+    pub name: String,
+    pub algorithm: Algorithm,
+    pub digits: u8,
+    pub secret: String,
+}
+
+impl Vector {
+    /// Panics with a message naming the first field that differs.
+    pub fn assert_matches(&self, account: &Account, context: &str) {
+        assert_eq!(account.kind, self.kind, "{context}: kind");
+        assert_eq!(account.issuer, self.issuer, "{context}: issuer");
+        assert_eq!(account.name, self.name, "{context}: name");
+        assert_eq!(account.algorithm, self.algorithm, "{context}: algorithm");
+        assert_eq!(account.digits(), self.digits, "{context}: digits");
+        assert_eq!(account.secret.to_base32().as_str(), self.secret, "{context}: secret");
+    }
+}
+
+/// Parses the "Test vectors" lines of INDEX.txt, such as
+/// `  HOTP "Air Canada"/Benjamin SHA256 7d ctr=50 KUVJJOM753IHTNDSZVCNKL7GII`.
+pub fn index_vectors() -> Vec<Vector> {
+    let index = shared_file("fixtures/import/INDEX.txt");
+    let mut vectors = Vec::new();
+    for line in index.lines() {
+        let line = line.trim_start();
+        let Some((kind, rest)) = line.split_once(' ') else {
+            continue;
+        };
+        if !matches!(kind, "TOTP" | "HOTP" | "STEAM") {
+            continue;
+        }
+        let (issuer, rest) = if let Some(quoted) = rest.strip_prefix('"') {
+            let (issuer, rest) = quoted.split_once('"').unwrap();
+            (issuer.to_owned(), rest.strip_prefix('/').unwrap())
+        } else {
+            let (issuer, rest) = rest.split_once('/').unwrap();
+            (issuer.to_owned(), rest)
+        };
+        let fields: Vec<&str> = rest.split_whitespace().collect();
+        let [name, algorithm, digits, factor, secret] = fields[..] else {
+            panic!("unexpected vector line {line:?}")
+        };
+        let digits: u8 = digits.trim_end_matches('d').parse().unwrap();
+        let kind = match kind {
+            "HOTP" => Kind::Hotp {
+                counter: factor.trim_start_matches("ctr=").parse().unwrap(),
+            },
+            "STEAM" => Kind::Steam,
+            _ => Kind::Totp {
+                period: NonZeroU32::new(factor.trim_end_matches('s').parse().unwrap()).unwrap(),
+            },
+        };
+        vectors.push(Vector {
+            kind,
+            issuer,
+            name: name.to_owned(),
+            algorithm: algorithm.parse().unwrap(),
+            digits,
+            secret: secret.to_owned(),
+        });
+    }
+    assert_eq!(vectors.len(), 8, "INDEX.txt lists 8 vectors");
+    vectors
+}
+
+/// Decodes a hex string from the vectors file.
+pub fn hex(text: &str) -> Vec<u8> {
+    (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&text[i..i + 2], 16).unwrap())
+        .collect()
+}

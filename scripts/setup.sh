@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs what a fresh Debian 12 / Ubuntu 24.04 machine lacks to build and
+# test Twofold. Safe to run again: it installs only what is missing.
+set -euo pipefail
+
+# Debian packages: a C toolchain for crates with C parts, and oathtool, the
+# independent HOTP/TOTP implementation the tests compare against.
+packages=(build-essential pkg-config oathtool)
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "setup: installing ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# Rust: the toolchain from rustup, with rustfmt and clippy.
+if ! command -v cargo >/dev/null 2>&1 && [ -x "$HOME/.cargo/bin/cargo" ]; then
+  export PATH="$HOME/.cargo/bin:$PATH"
+fi
+if ! command -v cargo >/dev/null 2>&1; then
+  echo "setup: Rust is not installed; install it from https://rustup.rs (rustup, stable toolchain), then run this again" >&2
+  exit 1
+fi
+for component in rustfmt clippy; do
+  if ! cargo "${component/rustfmt/fmt}" --version >/dev/null 2>&1; then
+    echo "setup: adding the Rust component $component"
+    rustup component add "$component"
+  fi
+done

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Every check CI makes: formatting, clippy with warnings as errors, and all
+# tests (unit, property, fixtures from ../shared, the CLI binary).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/setup.sh
+
+# The shared fixtures stand beside the checkout (../shared); elsewhere, set
+# TWOFOLD_SHARED to the folder that holds fixtures/.
+if [ -z "${TWOFOLD_SHARED:-}" ]; then
+  for candidate in ../shared /work/shared; do
+    if [ -d "$candidate/fixtures" ]; then
+      TWOFOLD_SHARED=$(cd "$candidate" && pwd)
+      break
+    fi
+  done
+fi
+if [ -z "${TWOFOLD_SHARED:-}" ]; then
+  echo "test: the shared fixtures folder was not found beside the checkout; set TWOFOLD_SHARED" >&2
+  exit 1
+fi
+export TWOFOLD_SHARED
+
+echo "== cargo fmt --check"
+cargo fmt --all --check
+echo "== cargo clippy"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+echo "== cargo test"
+cargo test --workspace --all-targets --locked
+cargo test --workspace --doc --locked
+echo "== all checks passed"
