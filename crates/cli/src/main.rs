@@ -114,11 +114,7 @@ fn run(command: Command) -> Result<(), String> {
                 issuer: &account.issuer,
                 name: &account.name,
                 kind: account.kind.as_str(),
-                algorithm: if account.kind == twofold_otp::Kind::Steam {
-                    "SHA1"
-                } else {
-                    account.algorithm.as_str()
-                },
+                algorithm: account.effective_algorithm().as_str(),
                 digits: account.digits(),
                 period: account.kind.period().map(|p| p.get()),
                 counter: account.kind.counter(),
@@ -200,10 +196,12 @@ fn read_input(file: Option<PathBuf>) -> Result<Zeroizing<String>, String> {
     let mut text = Zeroizing::new(String::new());
     match file {
         Some(path) if path.as_os_str() != "-" => {
-            let mut handle = std::fs::File::open(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-            handle
-                .read_to_string(&mut text)
-                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            let cannot_read = |e: io::Error| format!("cannot read {}: {e}", path.display());
+            let mut handle = std::fs::File::open(&path).map_err(cannot_read)?;
+            // Reserved up front so that growing does not leave copies of secrets behind.
+            let size = handle.metadata().map_err(cannot_read)?.len();
+            text.reserve(usize::try_from(size).unwrap_or(0).saturating_add(1));
+            handle.read_to_string(&mut text).map_err(cannot_read)?;
         }
         _ => {
             io::stdin()

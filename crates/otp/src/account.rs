@@ -275,7 +275,7 @@ impl Account {
     }
 
     /// The algorithm codes are made with: SHA-1 for Steam, else what was set.
-    pub(crate) fn effective_algorithm(&self) -> Algorithm {
+    pub fn effective_algorithm(&self) -> Algorithm {
         if self.kind == Kind::Steam {
             Algorithm::Sha1
         } else {

@@ -166,18 +166,20 @@ pub fn decode(uri: &str) -> Result<Batch, MigrationError> {
                 .map(|(_, value)| value)
         })
         .ok_or(MigrationError::MissingData)?;
-    let data = Zeroizing::new(percent_decode_str(data).collect::<Vec<u8>>());
-    let data: Zeroizing<Vec<u8>> = Zeroizing::new(
-        data.iter()
+    // Every buffer that holds the payload is sized up front and wipes itself:
+    // a growing Vec would leave copies of the secrets in freed memory.
+    let mut cleaned = Zeroizing::new(Vec::with_capacity(data.len()));
+    cleaned.extend(
+        percent_decode_str(data)
             .filter(|b| !matches!(b, b'\n' | b'\r' | b'\t'))
-            .map(|&b| match b {
-                b' ' => b'+',
-                b'-' => b'+',
+            .map(|b| match b {
+                // A form decoder may have turned '+' into ' '; URL-safe base64 uses '-' and '_'.
+                b' ' | b'-' => b'+',
                 b'_' => b'/',
                 other => other,
-            })
-            .collect(),
+            }),
     );
+    let data = cleaned;
     if data.is_empty() {
         return Err(MigrationError::MissingData);
     }
@@ -309,7 +311,7 @@ fn payload_uri(payload: &wire::Payload) -> Zeroizing<String> {
     let mut bytes = Zeroizing::new(payload.encode_to_vec());
     let mut data = Zeroizing::new(base64::engine::general_purpose::STANDARD.encode(&*bytes));
     bytes.zeroize();
-    let mut uri = Zeroizing::new(String::with_capacity(PREFIX.len() + data.len() * 3 / 2));
+    let mut uri = Zeroizing::new(String::with_capacity(PREFIX.len() + data.len() * 3));
     uri.push_str(PREFIX);
     uri.extend(utf8_percent_encode(&data, DATA));
     data.zeroize();

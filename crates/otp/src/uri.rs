@@ -14,7 +14,7 @@ use std::str::FromStr;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 use zeroize::Zeroizing;
 
-use crate::account::{Account, Algorithm, DEFAULT_PERIOD, Kind, MAX_DIGITS, MIN_DIGITS, STEAM_DIGITS};
+use crate::account::{Account, Algorithm, DEFAULT_PERIOD, Kind, MAX_DIGITS, MIN_DIGITS, STEAM_PERIOD};
 use crate::secret::{Secret, SecretError};
 
 /// Longest URI we read. Real ones are under 1 KiB; this bounds the work on
@@ -179,7 +179,8 @@ fn set_once<T>(slot: &mut Option<T>, value: T, field: &'static str) -> Result<()
 /// Query values: `+` means a space (HTML form encoding, as in `issuer=Air+Canada`).
 fn decode_query<'a>(value: &'a str, field: &'static str) -> Result<Cow<'a, str>, UriError> {
     if value.contains('+') {
-        let spaced = value.replace('+', " ");
+        // This may be the secret: the copy wipes itself.
+        let spaced = Zeroizing::new(value.replace('+', " "));
         let decoded = percent_decode_str(&spaced)
             .decode_utf8()
             .map_err(|_| UriError::Encoding { field })?;
@@ -319,43 +320,33 @@ impl Account {
     pub fn to_uri(&self) -> Zeroizing<String> {
         let issuer = utf8_percent_encode(&self.issuer, COMPONENT);
         let name = utf8_percent_encode(&self.name, COMPONENT);
-        let mut uri = Zeroizing::new(String::with_capacity(128));
-        uri.push_str("otpauth://");
-        uri.push_str(self.kind.as_str());
-        uri.push('/');
-        if !self.issuer.is_empty() {
-            uri.push_str(&format!("{issuer}:{name}"));
+        let label = if !self.issuer.is_empty() {
+            format!("{issuer}:{name}")
         } else if self.name.contains(':') {
             // An empty issuer before the first ':' keeps an encoded ':' in the
             // name from being read as the separator.
-            uri.push_str(&format!(":{name}"));
+            format!(":{name}")
         } else {
-            uri.push_str(&name.to_string());
-        }
-        uri.push_str("?secret=");
-        uri.push_str(&self.secret.to_base32());
+            name.to_string()
+        };
+        let mut parameters = String::new();
         if !self.issuer.is_empty() {
-            uri.push_str(&format!("&issuer={issuer}"));
+            parameters.push_str(&format!("&issuer={issuer}"));
         }
-        match self.kind {
-            Kind::Totp { period } => {
-                uri.push_str(&format!(
-                    "&algorithm={}&digits={}&period={period}",
-                    self.algorithm,
-                    self.digits()
-                ));
-            }
-            Kind::Hotp { counter } => {
-                uri.push_str(&format!(
-                    "&algorithm={}&digits={}&counter={counter}",
-                    self.algorithm,
-                    self.digits()
-                ));
-            }
-            Kind::Steam => {
-                uri.push_str(&format!("&algorithm=SHA1&digits={STEAM_DIGITS}&period=30"));
-            }
-        }
+        let (algorithm, digits) = (self.effective_algorithm(), self.digits());
+        parameters.push_str(&match self.kind {
+            Kind::Totp { period } => format!("&algorithm={algorithm}&digits={digits}&period={period}"),
+            Kind::Hotp { counter } => format!("&algorithm={algorithm}&digits={digits}&counter={counter}"),
+            Kind::Steam => format!("&algorithm={algorithm}&digits={digits}&period={STEAM_PERIOD}"),
+        });
+
+        let secret = self.secret.to_base32();
+        let head = format!("otpauth://{}/{label}?secret=", self.kind.as_str());
+        // Sized once, so that no reallocation leaves a copy of the secret behind.
+        let mut uri = Zeroizing::new(String::with_capacity(head.len() + secret.len() + parameters.len()));
+        uri.push_str(&head);
+        uri.push_str(&secret);
+        uri.push_str(&parameters);
         uri
     }
 }

@@ -175,76 +175,29 @@ fn data_in_every_spelling_decodes_alike() {
 
 #[test]
 fn bad_payloads_say_what_is_wrong() {
-    let md5 = payload(
-        &[Parameters {
-            secret: HELLO,
-            name: "n",
-            issuer: "i",
-            algorithm: 4,
-            digits: 1,
-            otp_type: 2,
-            counter: 0,
-        }],
-        1,
-        0,
-        1,
-    );
-    let no_secret = payload(
-        &[Parameters {
-            secret: b"",
-            name: "n",
-            issuer: "i",
-            algorithm: 1,
-            digits: 1,
-            otp_type: 2,
-            counter: 0,
-        }],
-        1,
-        0,
-        1,
-    );
-    let seven = payload(
-        &[Parameters {
-            secret: HELLO,
-            name: "n",
-            issuer: "i",
-            algorithm: 1,
-            digits: 3,
-            otp_type: 2,
-            counter: 0,
-        }],
-        1,
-        0,
-        1,
-    );
-    let kind = payload(
-        &[Parameters {
-            secret: HELLO,
-            name: "n",
-            issuer: "i",
-            algorithm: 1,
-            digits: 1,
-            otp_type: 9,
-            counter: 0,
-        }],
-        1,
-        0,
-        1,
-    );
-    let negative = payload(
-        &[Parameters {
-            secret: HELLO,
-            name: "n",
-            issuer: "i",
-            algorithm: 1,
-            digits: 1,
-            otp_type: 1,
-            counter: -1,
-        }],
-        1,
-        0,
-        1,
-    );
+    // One TOTP account, valid but for the field each case changes.
+    let valid = || Parameters {
+        secret: HELLO,
+        name: "n",
+        issuer: "i",
+        algorithm: 1,
+        digits: 1,
+        otp_type: 2,
+        counter: 0,
+    };
+    let alone = |parameters: Parameters<'_>| payload(&[parameters], 1, 0, 1);
+    let md5 = alone(Parameters {
+        algorithm: 4,
+        ..valid()
+    });
+    let no_secret = alone(Parameters { secret: b"", ..valid() });
+    let seven = alone(Parameters { digits: 3, ..valid() });
+    let kind = alone(Parameters { otp_type: 9, ..valid() });
+    let negative = alone(Parameters {
+        otp_type: 1,
+        counter: -1,
+        ..valid()
+    });
     let cases: Vec<(String, &str)> = vec![
         (uri_of(&md5), "account 1: algorithm: MD5"),
         (uri_of(&no_secret), "account 1: the secret is empty"),
