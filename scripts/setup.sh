@@ -3,9 +3,11 @@
 # test Twofold. Safe to run again: it installs only what is missing.
 set -euo pipefail
 
-# Debian packages: a C toolchain for crates with C parts, and oathtool, the
-# independent HOTP/TOTP implementation the tests compare against.
-packages=(build-essential pkg-config oathtool)
+# Debian packages: a C toolchain and libdbus for the keychain (Secret
+# Service) client; gnome-keyring, a D-Bus session daemon and secret-tool for
+# the keychain tests; oathtool, the independent HOTP/TOTP implementation the
+# tests compare against.
+packages=(build-essential pkg-config libdbus-1-dev dbus-daemon gnome-keyring libsecret-tools oathtool)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Every check CI makes: formatting, clippy with warnings as errors, and all
-# tests (unit, property, fixtures from ../shared, the CLI binary).
+# tests (unit, property, fixtures from ../shared, the CLI binary). The tests
+# run inside a private D-Bus session with a real Secret Service
+# (gnome-keyring), which the keychain tests use.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
@@ -25,7 +27,8 @@ echo "== cargo fmt --check"
 cargo fmt --all --check
 echo "== cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
-echo "== cargo test"
-cargo test --workspace --all-targets --locked
+echo "== cargo test (with a Secret Service on a private D-Bus session)"
+export NO_AT_BRIDGE=1
+dbus-run-session -- scripts/with-keyring.sh cargo test --workspace --all-targets --locked
 cargo test --workspace --doc --locked
 echo "== all checks passed"

@@ -1,0 +1,76 @@
+//! Helpers for the vault tests: scratch folders, cheap KDF costs, accounts.
+#![allow(dead_code, unreachable_pub, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::{Path, PathBuf};
+
+use twofold_otp::{Account, Kind, Secret};
+use twofold_vault::KdfParams;
+
+/// Argon2id at its cheapest, so that tests that unlock hundreds of times
+/// stay fast; one test uses the real defaults.
+pub const CHEAP: KdfParams = KdfParams {
+    memory_kib: 64,
+    iterations: 1,
+    parallelism: 1,
+};
+
+/// A fresh empty folder under the temp dir, removed when dropped.
+pub struct Scratch(pub PathBuf);
+
+impl Scratch {
+    pub fn new(name: &str) -> Self {
+        let mut random = [0u8; 6];
+        getrandom::fill(&mut random).unwrap();
+        let suffix: String = random.iter().map(|b| format!("{b:02x}")).collect();
+        let dir = std::env::temp_dir().join(format!("twofold-vault-{name}-{suffix}"));
+        std::fs::create_dir_all(&dir).unwrap();
+        Self(dir)
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.0.join(name)
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A TOTP account with a random 20-byte secret.
+pub fn random_account(issuer: &str, name: &str) -> Account {
+    let mut secret = [0u8; 20];
+    getrandom::fill(&mut secret).unwrap();
+    Account::new(
+        issuer,
+        name,
+        Secret::from_bytes(&secret).unwrap(),
+        Kind::Totp {
+            period: std::num::NonZeroU32::new(30).unwrap(),
+        },
+    )
+}
+
+/// SHA-256 of a file, hex, to show it was not changed.
+pub fn file_hash(path: &Path) -> String {
+    use sha2::Digest as _;
+    let bytes = std::fs::read(path).unwrap();
+    sha2::Sha256::digest(&bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The shared fixtures folder (../shared beside the checkout, or $TWOFOLD_SHARED).
+pub fn shared_dir() -> PathBuf {
+    let dir = std::env::var_os("TWOFOLD_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared"));
+    assert!(
+        dir.join("fixtures").is_dir(),
+        "shared fixtures not at {}; set TWOFOLD_SHARED",
+        dir.display()
+    );
+    dir
+}

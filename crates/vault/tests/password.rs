@@ -1,0 +1,199 @@
+//! Password slots: the real Argon2id defaults, wrong passwords, and what a
+//! failed unlock leaves on disk (nothing changed).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+mod common;
+
+use common::{CHEAP, Scratch, file_hash, random_account};
+use twofold_vault::{KdfParams, NewVault, Unlock, Vault, VaultError, backup_path, inspect};
+
+#[test]
+fn default_argon2id_parameters_round_trip() {
+    let scratch = Scratch::new("default-kdf");
+    let path = scratch.path("vault.json");
+    let mut vault = Vault::create(
+        &path,
+        NewVault {
+            keychain: None,
+            password: Some("pässwörd ✓"),
+            kdf: KdfParams::default(),
+        },
+    )
+    .unwrap();
+    vault.data.accounts.push(random_account("Bank", "carol"));
+    vault.save().unwrap();
+    drop(vault);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        text.contains("\"memory_kib\":65536") && text.contains("\"iterations\":3"),
+        "{text}"
+    );
+    let vault = Vault::open(&path, Unlock::Password("pässwörd ✓")).unwrap();
+    assert_eq!(vault.data.accounts[0].name, "carol");
+}
+
+#[test]
+fn a_wrong_password_changes_nothing() {
+    let scratch = Scratch::new("wrong");
+    let path = scratch.path("vault.json");
+    let mut vault = Vault::create(
+        &path,
+        NewVault {
+            keychain: None,
+            password: Some("right"),
+            kdf: CHEAP,
+        },
+    )
+    .unwrap();
+    vault.data.accounts.push(random_account("A", "a"));
+    vault.save().unwrap();
+    drop(vault);
+    let files = |dir: &std::path::Path| {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    let before = (file_hash(&path), file_hash(&backup_path(&path)), files(&scratch.0));
+    for wrong in ["wrong", "Right", "right ", "", "rightright"] {
+        let error = Vault::open(&path, Unlock::Password(wrong)).unwrap_err();
+        assert!(matches!(error, VaultError::WrongPassword), "{wrong:?}: {error}");
+        assert!(error.to_string().starts_with("wrong password"), "{error}");
+    }
+    assert_eq!(
+        (file_hash(&path), file_hash(&backup_path(&path)), files(&scratch.0)),
+        before
+    );
+    assert_eq!(
+        Vault::open(&path, Unlock::Password("right"))
+            .unwrap()
+            .data
+            .accounts
+            .len(),
+        1
+    );
+}
+
+#[test]
+fn inspect_tells_the_slots_without_unlocking() {
+    let scratch = Scratch::new("inspect");
+    let path = scratch.path("vault.json");
+    let vault = Vault::create(
+        &path,
+        NewVault {
+            keychain: None,
+            password: Some("pw"),
+            kdf: CHEAP,
+        },
+    )
+    .unwrap();
+    let info = inspect(&path).unwrap();
+    assert_eq!(info.uuid, vault.uuid());
+    assert!(info.has_password && !info.has_keychain);
+    assert_eq!(info.version, 1);
+}
+
+#[test]
+fn create_never_replaces_a_file_and_needs_a_slot() {
+    let scratch = Scratch::new("exists");
+    let path = scratch.path("vault.json");
+    std::fs::write(&path, b"precious").unwrap();
+    let error = Vault::create(
+        &path,
+        NewVault {
+            keychain: None,
+            password: Some("pw"),
+            kdf: CHEAP,
+        },
+    )
+    .unwrap_err();
+    assert!(matches!(error, VaultError::AlreadyExists(_)), "{error}");
+    assert_eq!(std::fs::read(&path).unwrap(), b"precious");
+    let other = scratch.path("other.json");
+    assert!(matches!(
+        Vault::create(
+            &other,
+            NewVault {
+                keychain: None,
+                password: None,
+                kdf: CHEAP
+            }
+        ),
+        Err(VaultError::LastSlot)
+    ));
+    assert!(!other.exists());
+}
+
+#[test]
+fn a_second_opener_is_turned_away_while_the_vault_is_open() {
+    let scratch = Scratch::new("locked");
+    let path = scratch.path("vault.json");
+    let vault = Vault::create(
+        &path,
+        NewVault {
+            keychain: None,
+            password: Some("pw"),
+            kdf: CHEAP,
+        },
+    )
+    .unwrap();
+    let error = Vault::open(&path, Unlock::Password("pw")).unwrap_err();
+    assert!(matches!(error, VaultError::Locked(_)), "{error}");
+    assert!(error.to_string().contains("another Twofold process is using the vault"));
+    drop(vault);
+    Vault::open(&path, Unlock::Password("pw")).unwrap();
+}
+
+#[test]
+fn every_account_field_survives_a_save() {
+    let scratch = Scratch::new("fields");
+    let path = scratch.path("vault.json");
+    let mut vault = Vault::create(
+        &path,
+        NewVault {
+            keychain: None,
+            password: Some("pw"),
+            kdf: CHEAP,
+        },
+    )
+    .unwrap();
+    let uris = [
+        "otpauth://totp/SPDX:James?secret=5OM4WOOGPLQEF6UGN3CPEOOLWU&algorithm=SHA256&digits=7&period=20",
+        "otpauth://hotp/WWE:Mason?secret=5VAML3X35THCEBVRLV24CGBKOY&algorithm=SHA512&digits=8&counter=10300",
+        "otpauth://steam/Boeing:Sophia?secret=JRZCL47CMXVOQMNPZR2F7J4RGI",
+    ];
+    for uri in uris {
+        let mut account: twofold_otp::Account = uri.parse().unwrap();
+        account.group = Some("Work".to_owned());
+        account.tags = vec!["a".to_owned(), "b".to_owned()];
+        account.note = "recovery codes in the safe".to_owned();
+        account.favourite = true;
+        account.icon = Some("spdx".to_owned());
+        vault.data.accounts.push(account);
+    }
+    vault.data.groups = vec!["Work".to_owned(), "Home".to_owned()];
+    vault.data.settings.clipboard_clear_seconds = 45;
+    vault.save().unwrap();
+    let saved = vault.data.clone();
+    drop(vault);
+    let vault = Vault::open(&path, Unlock::Password("pw")).unwrap();
+    assert_eq!(vault.data.groups, saved.groups);
+    assert_eq!(vault.data.settings, saved.settings);
+    for (after, before) in vault.data.accounts.iter().zip(&saved.accounts) {
+        assert!(after.same_otp(before));
+        assert_eq!(after.id, before.id);
+        assert_eq!(
+            (&after.group, &after.tags, &after.note, after.favourite, &after.icon),
+            (
+                &before.group,
+                &before.tags,
+                &before.note,
+                before.favourite,
+                &before.icon
+            )
+        );
+    }
+    assert_eq!(vault.data.accounts.len(), 3);
+}
