@@ -1,22 +1,29 @@
-//! `twofold`: Twofold's powers in a terminal, for scripts and tests.
+//! `twofold`: Twofold's powers in a terminal, for people and scripts.
 //!
-//! Exit status: 0 on success, 2 with a one-line `error:` on stderr when the
-//! input is bad (clap's usage errors also exit 2).
+//! Exit status: 0 on success; 2 with a one-line `error:` on stderr for bad
+//! input or a failed operation (clap's usage errors also exit 2).
 
-use std::io::{self, Read, Write};
+mod otp;
+mod password;
+mod vault;
+
+use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use clap::{Parser, Subcommand};
-use serde::Serialize;
-use twofold_otp::{Account, migration};
-use zeroize::Zeroizing;
 
-/// Two-factor codes from otpauth URIs, and Google Authenticator exports in and out.
+/// Two-factor codes from otpauth URIs, an encrypted vault, and Google Authenticator exports.
 #[derive(Parser)]
 #[command(name = "twofold", version, about)]
 struct Cli {
+    /// The vault file [default: the user's data dir, e.g. ~/.local/share/twofold/vault.json].
+    #[arg(long, global = true, env = "TWOFOLD_VAULT", value_name = "PATH")]
+    vault: Option<PathBuf>,
+    /// Read the vault's password from this file (first line) instead of asking;
+    /// TWOFOLD_PASSWORD also works.
+    #[arg(long, global = true, value_name = "FILE")]
+    password_file: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -45,45 +52,80 @@ enum Command {
     /// Google Authenticator exports (otpauth-migration:// URIs).
     Migration {
         #[command(subcommand)]
-        command: MigrationCommand,
+        command: otp::MigrationCommand,
     },
-}
-
-#[derive(Subcommand)]
-enum MigrationCommand {
-    /// Print the accounts of one or more export URIs, one otpauth:// URI per line.
-    Decode {
-        /// The otpauth-migration://offline?data=... URIs (every part of a multi-QR export).
-        #[arg(required = true, value_name = "MIGRATION_URI")]
+    /// Create a vault: its key in the OS keychain (the default) and/or behind a password.
+    Init {
+        /// Also protect the vault with a password (asked for, or from --password-file / TWOFOLD_PASSWORD).
+        #[arg(long)]
+        password: bool,
+        /// Do not use the OS keychain (needs --password).
+        #[arg(long)]
+        no_keychain: bool,
+    },
+    /// Add accounts from otpauth://, steam:// or otpauth-migration:// URIs.
+    Add {
+        /// The URIs; a migration URI adds every account in it.
+        #[arg(required = true, value_name = "URI")]
         uris: Vec<String>,
     },
-    /// Read otpauth:// URIs (one per line) and print migration URIs that Google Authenticator imports.
-    Encode {
-        /// File of otpauth:// URIs; `-` or nothing reads standard input.
-        #[arg(value_name = "FILE|-")]
-        file: Option<PathBuf>,
+    /// List the accounts in the vault.
+    List {
+        /// Print JSON: [{id, issuer, name, kind, algorithm, digits, period, counter, group, favourite}].
+        #[arg(long)]
+        json: bool,
     },
-}
-
-/// The parsed account, as `inspect --json` prints it.
-#[derive(Serialize)]
-struct AccountView<'a> {
-    issuer: &'a str,
-    name: &'a str,
-    kind: &'static str,
-    algorithm: &'static str,
-    digits: u8,
-    period: Option<u32>,
-    counter: Option<u64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    secret: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    uri: Option<&'a str>,
+    /// Print every account's current code.
+    Codes {
+        /// Print JSON: [{id, issuer, name, code, next_code, remaining_seconds}].
+        #[arg(long)]
+        json: bool,
+        /// Compute the codes at this Unix time instead of now.
+        #[arg(long, value_name = "UNIX_SECONDS")]
+        at: Option<u64>,
+    },
+    /// HOTP: advance the counter, save, and print the new code.
+    Next {
+        /// The account's id, or a unique prefix of it.
+        id: String,
+    },
+    /// Change an account's labels.
+    Edit {
+        /// The account's id, or a unique prefix of it.
+        id: String,
+        /// New issuer.
+        #[arg(long)]
+        issuer: Option<String>,
+        /// New account name.
+        #[arg(long)]
+        name: Option<String>,
+        /// New group; an empty string removes it from its group.
+        #[arg(long)]
+        group: Option<String>,
+        /// Mark or unmark as a favourite.
+        #[arg(long, value_name = "true|false")]
+        favourite: Option<bool>,
+    },
+    /// Remove an account from the vault.
+    Remove {
+        /// The account's id, or a unique prefix of it.
+        id: String,
+    },
+    /// Set, change or remove the vault's password.
+    Password {
+        #[command(subcommand)]
+        command: vault::PasswordCommand,
+    },
+    /// Keep the vault's key in the OS keychain, or stop.
+    Keychain {
+        #[command(subcommand)]
+        command: vault::KeychainCommand,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match run(cli.command) {
+    match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("error: {message}");
@@ -92,126 +134,54 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(command: Command) -> Result<(), String> {
-    let mut stdout = io::stdout().lock();
-    match command {
-        Command::Code { uri, at } => {
-            let account: Account = uri.parse().map_err(|e| format!("{e}"))?;
-            let now = match at {
-                Some(at) => at,
-                None => SystemTime::now()
-                    .duration_since(UNIX_EPOCH)
-                    .map_err(|e| format!("the system clock is before 1970: {e}"))?
-                    .as_secs(),
-            };
-            write_line(&mut stdout, account.code_at(now).as_str())
-        }
-        Command::Inspect { uri, json, show_secret } => {
-            let account: Account = uri.parse().map_err(|e| format!("{e}"))?;
-            let secret = show_secret.then(|| account.secret.to_base32());
-            let canonical = show_secret.then(|| account.to_uri());
-            let view = AccountView {
-                issuer: &account.issuer,
-                name: &account.name,
-                kind: account.kind.as_str(),
-                algorithm: account.effective_algorithm().as_str(),
-                digits: account.digits(),
-                period: account.kind.period().map(|p| p.get()),
-                counter: account.kind.counter(),
-                secret: secret.as_deref().map(String::as_str),
-                uri: canonical.as_deref().map(String::as_str),
-            };
-            if json {
-                let text = serde_json::to_string_pretty(&view).map_err(|e| e.to_string())?;
-                write_line(&mut stdout, &text)
-            } else {
-                let mut lines = vec![
-                    format!("issuer:    {}", view.issuer),
-                    format!("name:      {}", view.name),
-                    format!("kind:      {}", view.kind),
-                    format!("algorithm: {}", view.algorithm),
-                    format!("digits:    {}", view.digits),
-                ];
-                lines.extend(view.period.map(|p| format!("period:    {p}")));
-                lines.extend(view.counter.map(|c| format!("counter:   {c}")));
-                lines.extend(view.secret.map(|s| format!("secret:    {s}")));
-                lines.extend(view.uri.map(|u| format!("uri:       {u}")));
-                write_line(&mut stdout, &lines.join("\n"))
-            }
-        }
-        Command::Migration {
-            command: MigrationCommand::Decode { uris },
-        } => {
-            let batches = uris
-                .iter()
-                .enumerate()
-                .map(|(index, uri)| migration::decode(uri).map_err(|e| format!("migration URI {}: {e}", index + 1)))
-                .collect::<Result<Vec<_>, _>>()?;
-            for part in migration::missing_parts(&batches) {
-                let missing: Vec<String> = part.missing.iter().map(|i| (i + 1).to_string()).collect();
-                eprintln!(
-                    "warning: this export has {} QR codes; part(s) {} of them were not given, so their accounts are missing",
-                    part.batch_size,
-                    missing.join(", ")
-                );
-            }
-            for account in batches.iter().flat_map(|batch| &batch.accounts) {
-                write_line(&mut stdout, &account.to_uri())?;
-            }
-            Ok(())
-        }
-        Command::Migration {
-            command: MigrationCommand::Encode { file },
-        } => {
-            let text = read_input(file)?;
-            let mut accounts = Vec::new();
-            for (number, line) in text.lines().enumerate() {
-                let line = line.trim();
-                if line.is_empty() || line.starts_with('#') {
-                    continue;
-                }
-                if line.to_ascii_lowercase().starts_with("otpauth-migration:") {
-                    let batch = migration::decode(line).map_err(|e| format!("line {}: {e}", number + 1))?;
-                    accounts.extend(batch.accounts);
-                } else {
-                    accounts.push(
-                        line.parse::<Account>()
-                            .map_err(|e| format!("line {}: {e}", number + 1))?,
-                    );
-                }
-            }
-            if accounts.is_empty() {
-                return Err("no otpauth:// URIs in the input; give one per line".to_owned());
-            }
-            for uri in migration::encode(&accounts).map_err(|e| e.to_string())? {
-                write_line(&mut stdout, &uri)?;
-            }
-            Ok(())
-        }
+fn run(cli: Cli) -> Result<(), String> {
+    let context = vault::Context {
+        vault: cli.vault,
+        password_file: cli.password_file,
+    };
+    match cli.command {
+        Command::Code { uri, at } => otp::code(&uri, at),
+        Command::Inspect { uri, json, show_secret } => otp::inspect(&uri, json, show_secret),
+        Command::Migration { command } => otp::migration(command),
+        Command::Init { password, no_keychain } => vault::init(&context, password, no_keychain),
+        Command::Add { uris } => vault::add(&context, &uris),
+        Command::List { json } => vault::list(&context, json),
+        Command::Codes { json, at } => vault::codes(&context, json, at),
+        Command::Next { id } => vault::next(&context, &id),
+        Command::Edit {
+            id,
+            issuer,
+            name,
+            group,
+            favourite,
+        } => vault::edit(
+            &context,
+            &id,
+            vault::Changes {
+                issuer,
+                name,
+                group,
+                favourite,
+            },
+        ),
+        Command::Remove { id } => vault::remove(&context, &id),
+        Command::Password { command } => vault::password(&context, command),
+        Command::Keychain { command } => vault::keychain(&context, command),
     }
 }
 
-/// Reads the whole input; it holds secrets, so it wipes itself when dropped.
-fn read_input(file: Option<PathBuf>) -> Result<Zeroizing<String>, String> {
-    let mut text = Zeroizing::new(String::new());
-    match file {
-        Some(path) if path.as_os_str() != "-" => {
-            let cannot_read = |e: io::Error| format!("cannot read {}: {e}", path.display());
-            let mut handle = std::fs::File::open(&path).map_err(cannot_read)?;
-            // Reserved up front so that growing does not leave copies of secrets behind.
-            let size = handle.metadata().map_err(cannot_read)?.len();
-            text.reserve(usize::try_from(size).unwrap_or(0).saturating_add(1));
-            handle.read_to_string(&mut text).map_err(cannot_read)?;
-        }
-        _ => {
-            io::stdin()
-                .read_to_string(&mut text)
-                .map_err(|e| format!("cannot read standard input: {e}"))?;
-        }
-    }
-    Ok(text)
+/// Writes one line to stdout; a closed pipe is an error like any other.
+fn write_line(text: &str) -> Result<(), String> {
+    writeln!(io::stdout().lock(), "{text}").map_err(|e| format!("cannot write output: {e}"))
 }
 
-fn write_line(out: &mut impl Write, text: &str) -> Result<(), String> {
-    writeln!(out, "{text}").map_err(|e| format!("cannot write output: {e}"))
+/// The current Unix time, or `at` when given.
+fn now_or(at: Option<u64>) -> Result<u64, String> {
+    match at {
+        Some(at) => Ok(at),
+        None => std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .map_err(|e| format!("the system clock is before 1970: {e}")),
+    }
 }

@@ -1,0 +1,153 @@
+//! Commands on URIs alone: `code`, `inspect`, `migration`.
+
+use std::io::{self, Read};
+use std::path::PathBuf;
+
+use clap::Subcommand;
+use serde::Serialize;
+use twofold_otp::{Account, migration};
+use zeroize::Zeroizing;
+
+use crate::{now_or, write_line};
+
+/// `twofold migration ...`
+#[derive(Subcommand)]
+pub(crate) enum MigrationCommand {
+    /// Print the accounts of one or more export URIs, one otpauth:// URI per line.
+    Decode {
+        /// The otpauth-migration://offline?data=... URIs (every part of a multi-QR export).
+        #[arg(required = true, value_name = "MIGRATION_URI")]
+        uris: Vec<String>,
+    },
+    /// Read otpauth:// URIs (one per line) and print migration URIs that Google Authenticator imports.
+    Encode {
+        /// File of otpauth:// URIs; `-` or nothing reads standard input.
+        #[arg(value_name = "FILE|-")]
+        file: Option<PathBuf>,
+    },
+}
+
+/// The parsed account, as `inspect --json` prints it.
+#[derive(Serialize)]
+struct AccountView<'a> {
+    issuer: &'a str,
+    name: &'a str,
+    kind: &'static str,
+    algorithm: &'static str,
+    digits: u8,
+    period: Option<u32>,
+    counter: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    secret: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    uri: Option<&'a str>,
+}
+
+pub(crate) fn code(uri: &str, at: Option<u64>) -> Result<(), String> {
+    let account: Account = uri.parse().map_err(|e| format!("{e}"))?;
+    write_line(account.code_at(now_or(at)?).as_str())
+}
+
+pub(crate) fn inspect(uri: &str, json: bool, show_secret: bool) -> Result<(), String> {
+    let account: Account = uri.parse().map_err(|e| format!("{e}"))?;
+    let secret = show_secret.then(|| account.secret.to_base32());
+    let canonical = show_secret.then(|| account.to_uri());
+    let view = AccountView {
+        issuer: &account.issuer,
+        name: &account.name,
+        kind: account.kind.as_str(),
+        algorithm: account.effective_algorithm().as_str(),
+        digits: account.digits(),
+        period: account.kind.period().map(|p| p.get()),
+        counter: account.kind.counter(),
+        secret: secret.as_deref().map(String::as_str),
+        uri: canonical.as_deref().map(String::as_str),
+    };
+    if json {
+        let text = serde_json::to_string_pretty(&view).map_err(|e| e.to_string())?;
+        return write_line(&text);
+    }
+    let mut lines = vec![
+        format!("issuer:    {}", view.issuer),
+        format!("name:      {}", view.name),
+        format!("kind:      {}", view.kind),
+        format!("algorithm: {}", view.algorithm),
+        format!("digits:    {}", view.digits),
+    ];
+    lines.extend(view.period.map(|p| format!("period:    {p}")));
+    lines.extend(view.counter.map(|c| format!("counter:   {c}")));
+    lines.extend(view.secret.map(|s| format!("secret:    {s}")));
+    lines.extend(view.uri.map(|u| format!("uri:       {u}")));
+    write_line(&lines.join("\n"))
+}
+
+/// Accounts from one URI of any kind we read: otpauth://, steam:// or a migration export.
+pub(crate) fn accounts_from_uri(uri: &str) -> Result<Vec<Account>, String> {
+    if uri.trim_start().to_ascii_lowercase().starts_with("otpauth-migration:") {
+        return Ok(migration::decode(uri).map_err(|e| e.to_string())?.accounts);
+    }
+    Ok(vec![uri.parse::<Account>().map_err(|e| e.to_string())?])
+}
+
+pub(crate) fn migration(command: MigrationCommand) -> Result<(), String> {
+    match command {
+        MigrationCommand::Decode { uris } => {
+            let batches = uris
+                .iter()
+                .enumerate()
+                .map(|(index, uri)| migration::decode(uri).map_err(|e| format!("migration URI {}: {e}", index + 1)))
+                .collect::<Result<Vec<_>, _>>()?;
+            for part in migration::missing_parts(&batches) {
+                let missing: Vec<String> = part.missing.iter().map(|i| (i + 1).to_string()).collect();
+                eprintln!(
+                    "warning: this export has {} QR codes; part(s) {} of them were not given, so their accounts are missing",
+                    part.batch_size,
+                    missing.join(", ")
+                );
+            }
+            for account in batches.iter().flat_map(|batch| &batch.accounts) {
+                write_line(&account.to_uri())?;
+            }
+            Ok(())
+        }
+        MigrationCommand::Encode { file } => {
+            let text = read_input(file)?;
+            let mut accounts = Vec::new();
+            for (number, line) in text.lines().enumerate() {
+                let line = line.trim();
+                if line.is_empty() || line.starts_with('#') {
+                    continue;
+                }
+                accounts.extend(accounts_from_uri(line).map_err(|e| format!("line {}: {e}", number + 1))?);
+            }
+            if accounts.is_empty() {
+                return Err("no otpauth:// URIs in the input; give one per line".to_owned());
+            }
+            for uri in migration::encode(&accounts).map_err(|e| e.to_string())? {
+                write_line(&uri)?;
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Reads the whole input; it holds secrets, so it wipes itself when dropped.
+fn read_input(file: Option<PathBuf>) -> Result<Zeroizing<String>, String> {
+    let mut text = Zeroizing::new(String::new());
+    match file {
+        Some(path) if path.as_os_str() != "-" => {
+            let cannot_read = |e: io::Error| format!("cannot read {}: {e}", path.display());
+            let mut handle = std::fs::File::open(&path).map_err(cannot_read)?;
+            // Reserved up front so that growing does not leave copies of secrets behind.
+            let size = handle.metadata().map_err(cannot_read)?.len();
+            text.reserve(usize::try_from(size).unwrap_or(0).saturating_add(1));
+            handle.read_to_string(&mut text).map_err(cannot_read)?;
+        }
+        _ => {
+            io::stdin()
+                .read_to_string(&mut text)
+                .map_err(|e| format!("cannot read standard input: {e}"))?;
+        }
+    }
+    Ok(text)
+}

@@ -1,0 +1,364 @@
+//! Commands on the vault: `init`, `add`, `list`, `codes`, `next`, `edit`,
+//! `remove`, `password`, `keychain`.
+
+use std::path::PathBuf;
+
+use clap::Subcommand;
+use serde::Serialize;
+use twofold_otp::{Account, Kind};
+use twofold_vault::{KdfParams, NewVault, SystemKeychain, Unlock, Vault, VaultError};
+use zeroize::Zeroizing;
+
+use crate::password::{self, NEW_PASSWORD_ENV, PASSWORD_ENV};
+use crate::{now_or, otp::accounts_from_uri, write_line};
+
+const HOW_ELSE: &str = "give it with --password-file FILE or the TWOFOLD_PASSWORD environment variable";
+
+/// `twofold password ...`
+#[derive(Subcommand)]
+pub(crate) enum PasswordCommand {
+    /// Add a password to the vault, or change it.
+    Set {
+        /// Read the new password from this file instead of asking; TWOFOLD_NEW_PASSWORD also works.
+        #[arg(long, value_name = "FILE")]
+        new_password_file: Option<PathBuf>,
+    },
+    /// Remove the password (the keychain must then open the vault).
+    Remove,
+}
+
+/// `twofold keychain ...`
+#[derive(Subcommand)]
+pub(crate) enum KeychainCommand {
+    /// Keep the vault's key in the OS keychain, so that it opens without a password.
+    Enable,
+    /// Delete the vault's key from the OS keychain (the password must then open the vault).
+    Disable,
+}
+
+/// Global options every vault command shares.
+pub(crate) struct Context {
+    pub(crate) vault: Option<PathBuf>,
+    pub(crate) password_file: Option<PathBuf>,
+}
+
+impl Context {
+    fn path(&self) -> Result<PathBuf, String> {
+        match &self.vault {
+            Some(path) => Ok(path.clone()),
+            None => twofold_vault::default_path()
+                .ok_or_else(|| "this system names no data folder; give the vault with --vault PATH".to_owned()),
+        }
+    }
+
+    fn given_password(&self) -> Result<Option<Zeroizing<String>>, String> {
+        password::given(self.password_file.as_deref(), PASSWORD_ENV)
+    }
+
+    /// Opens the vault: with the password if one was given, else with the
+    /// keychain, else (or if the keychain fails) by asking for the password.
+    fn open(&self) -> Result<Vault, String> {
+        let path = self.path()?;
+        let info = twofold_vault::inspect(&path).map_err(|e| e.to_string())?;
+        let given = self.given_password()?;
+        if let (Some(password), true) = (&given, info.has_password) {
+            return Vault::open(&path, Unlock::Password(password)).map_err(|e| e.to_string());
+        }
+        if info.has_keychain {
+            match Vault::open(&path, Unlock::Keychain(&SystemKeychain)) {
+                Ok(vault) => return Ok(vault),
+                Err(VaultError::Keychain(error)) if info.has_password => eprintln!("note: {error}"),
+                Err(error) => return Err(error.to_string()),
+            }
+        }
+        let password = password::prompt("Vault password: ", HOW_ELSE)?;
+        Vault::open(&path, Unlock::Password(&password)).map_err(|e| e.to_string())
+    }
+}
+
+fn save(vault: &mut Vault) -> Result<(), String> {
+    vault.save().map_err(|e| e.to_string())
+}
+
+fn label(account: &Account) -> String {
+    match (account.issuer.is_empty(), account.name.is_empty()) {
+        (false, false) => format!("{}: {}", account.issuer, account.name),
+        (false, true) => account.issuer.clone(),
+        _ => account.name.clone(),
+    }
+}
+
+/// The index of the account whose id is `id` or starts with it.
+fn find(vault: &Vault, id: &str) -> Result<usize, String> {
+    let id = id.trim().to_ascii_lowercase();
+    if id.is_empty() {
+        return Err("id: empty; see `twofold list` for the ids".to_owned());
+    }
+    let matches: Vec<usize> = vault
+        .data
+        .accounts
+        .iter()
+        .enumerate()
+        .filter(|(_, account)| account.id.to_string().starts_with(&id))
+        .map(|(index, _)| index)
+        .collect();
+    match matches[..] {
+        [index] => Ok(index),
+        [] => Err(format!("id: no account has the id {id:?}; see `twofold list`")),
+        _ => Err(format!(
+            "id: {id:?} starts {} account ids; give more of it",
+            matches.len()
+        )),
+    }
+}
+
+pub(crate) fn init(context: &Context, with_password: bool, no_keychain: bool) -> Result<(), String> {
+    if no_keychain && !with_password {
+        return Err("--no-keychain needs --password: the vault must open somehow".to_owned());
+    }
+    let path = context.path()?;
+    let password = if with_password {
+        Some(match context.given_password()? {
+            Some(password) => password,
+            None => password::prompt_new(HOW_ELSE)?,
+        })
+    } else {
+        None
+    };
+    let new = NewVault {
+        keychain: (!no_keychain).then_some(&SystemKeychain as &dyn twofold_vault::KeyStore),
+        password: password.as_deref().map(String::as_str),
+        kdf: KdfParams::default(),
+    };
+    let vault = Vault::create(&path, new).map_err(|e| e.to_string())?;
+    let slots: Vec<&str> = [
+        vault.has_keychain().then_some("the keychain"),
+        vault.has_password().then_some("its password"),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    write_line(&format!(
+        "created {} (opens with {})",
+        path.display(),
+        slots.join(" or ")
+    ))
+}
+
+pub(crate) fn add(context: &Context, uris: &[String]) -> Result<(), String> {
+    // Every URI is read before the vault changes: one bad URI adds nothing.
+    let mut accounts = Vec::new();
+    for (index, uri) in uris.iter().enumerate() {
+        let found = accounts_from_uri(uri).map_err(|e| {
+            if uris.len() > 1 {
+                format!("URI {}: {e}", index + 1)
+            } else {
+                e
+            }
+        })?;
+        accounts.extend(found);
+    }
+    let mut vault = context.open()?;
+    let mut added = Vec::new();
+    for account in accounts {
+        if vault.data.accounts.iter().any(|existing| existing.same_otp(&account)) {
+            eprintln!("note: {} is already in the vault; skipped", label(&account));
+            continue;
+        }
+        added.push(format!("{}\t{}", account.id, label(&account)));
+        vault.data.accounts.push(account);
+    }
+    save(&mut vault)?;
+    for line in added {
+        write_line(&line)?;
+    }
+    Ok(())
+}
+
+/// One account, as `list --json` prints it.
+#[derive(Serialize)]
+struct ListEntry<'a> {
+    id: String,
+    issuer: &'a str,
+    name: &'a str,
+    kind: &'static str,
+    algorithm: &'static str,
+    digits: u8,
+    period: Option<u32>,
+    counter: Option<u64>,
+    group: Option<&'a str>,
+    favourite: bool,
+}
+
+pub(crate) fn list(context: &Context, json: bool) -> Result<(), String> {
+    let vault = context.open()?;
+    let entries: Vec<ListEntry<'_>> = vault
+        .data
+        .accounts
+        .iter()
+        .map(|account| ListEntry {
+            id: account.id.to_string(),
+            issuer: &account.issuer,
+            name: &account.name,
+            kind: account.kind.as_str(),
+            algorithm: account.effective_algorithm().as_str(),
+            digits: account.digits(),
+            period: account.kind.period().map(|p| p.get()),
+            counter: account.kind.counter(),
+            group: account.group.as_deref(),
+            favourite: account.favourite,
+        })
+        .collect();
+    if json {
+        return write_line(&serde_json::to_string_pretty(&entries).map_err(|e| e.to_string())?);
+    }
+    if entries.is_empty() {
+        eprintln!("the vault is empty; add an account with `twofold add '<otpauth URI>'`");
+    }
+    for (entry, account) in entries.iter().zip(&vault.data.accounts) {
+        let star = if entry.favourite { "*" } else { " " };
+        let group = entry.group.map(|g| format!("  [{g}]")).unwrap_or_default();
+        write_line(&format!("{}{star} {}  {}{group}", entry.id, entry.kind, label(account)))?;
+    }
+    Ok(())
+}
+
+/// One account's code, as `codes --json` prints it.
+#[derive(Serialize)]
+struct CodeEntry<'a> {
+    id: String,
+    issuer: &'a str,
+    name: &'a str,
+    code: String,
+    next_code: String,
+    remaining_seconds: Option<u32>,
+}
+
+fn code_entry(account: &Account, at: u64) -> CodeEntry<'_> {
+    let counter = account.counter_at(at);
+    CodeEntry {
+        id: account.id.to_string(),
+        issuer: &account.issuer,
+        name: &account.name,
+        code: account.code_for_counter(counter).to_string(),
+        next_code: account.code_for_counter(counter.wrapping_add(1)).to_string(),
+        remaining_seconds: account.remaining_seconds(at),
+    }
+}
+
+pub(crate) fn codes(context: &Context, json: bool, at: Option<u64>) -> Result<(), String> {
+    let at = now_or(at)?;
+    let vault = context.open()?;
+    let entries: Vec<CodeEntry<'_>> = vault
+        .data
+        .accounts
+        .iter()
+        .map(|account| code_entry(account, at))
+        .collect();
+    if json {
+        return write_line(&serde_json::to_string_pretty(&entries).map_err(|e| e.to_string())?);
+    }
+    for (entry, account) in entries.iter().zip(&vault.data.accounts) {
+        let left = entry
+            .remaining_seconds
+            .map(|s| format!("{s:>3}s"))
+            .unwrap_or_else(|| "   -".to_owned());
+        write_line(&format!("{:>10} {left}  {}", entry.code, label(account)))?;
+    }
+    Ok(())
+}
+
+pub(crate) fn next(context: &Context, id: &str) -> Result<(), String> {
+    let mut vault = context.open()?;
+    let index = find(&vault, id)?;
+    let account = vault.data.accounts.get_mut(index).ok_or("id: no such account")?;
+    let Kind::Hotp { counter } = account.kind else {
+        return Err(format!(
+            "{} is a {} account; `next` is for HOTP (counter) accounts",
+            label(account),
+            account.kind.as_str()
+        ));
+    };
+    let counter = counter.checked_add(1).ok_or("the counter is at its maximum")?;
+    account.kind = Kind::Hotp { counter };
+    let code = account.code_at(0);
+    save(&mut vault)?;
+    write_line(code.as_str())
+}
+
+/// What `edit` changes; `None` leaves a field alone.
+pub(crate) struct Changes {
+    pub(crate) issuer: Option<String>,
+    pub(crate) name: Option<String>,
+    pub(crate) group: Option<String>,
+    pub(crate) favourite: Option<bool>,
+}
+
+pub(crate) fn edit(context: &Context, id: &str, changes: Changes) -> Result<(), String> {
+    if changes.issuer.is_none() && changes.name.is_none() && changes.group.is_none() && changes.favourite.is_none() {
+        return Err("nothing to change; give --issuer, --name, --group or --favourite".to_owned());
+    }
+    let mut vault = context.open()?;
+    let index = find(&vault, id)?;
+    let account = vault.data.accounts.get_mut(index).ok_or("id: no such account")?;
+    if let Some(issuer) = changes.issuer {
+        account.issuer = issuer.trim().to_owned();
+    }
+    if let Some(name) = changes.name {
+        account.name = name.trim().to_owned();
+    }
+    if let Some(group) = changes.group {
+        let group = group.trim();
+        account.group = (!group.is_empty()).then(|| group.to_owned());
+    }
+    if let Some(favourite) = changes.favourite {
+        account.favourite = favourite;
+    }
+    let line = format!("{}\t{}", account.id, label(account));
+    save(&mut vault)?;
+    write_line(&line)
+}
+
+pub(crate) fn remove(context: &Context, id: &str) -> Result<(), String> {
+    let mut vault = context.open()?;
+    let index = find(&vault, id)?;
+    let account = vault.data.accounts.remove(index);
+    save(&mut vault)?;
+    write_line(&format!("removed {}\t{}", account.id, label(&account)))
+}
+
+pub(crate) fn password(context: &Context, command: PasswordCommand) -> Result<(), String> {
+    match command {
+        PasswordCommand::Set { new_password_file } => {
+            let mut vault = context.open()?;
+            let new = match password::given(new_password_file.as_deref(), NEW_PASSWORD_ENV)? {
+                Some(password) => password,
+                None => password::prompt_new("give it with --new-password-file FILE or TWOFOLD_NEW_PASSWORD")?,
+            };
+            let had = vault.has_password();
+            vault
+                .set_password(&new, KdfParams::default())
+                .map_err(|e| e.to_string())?;
+            write_line(if had { "password changed" } else { "password added" })
+        }
+        PasswordCommand::Remove => {
+            let mut vault = context.open()?;
+            vault.remove_password().map_err(|e| e.to_string())?;
+            write_line("password removed; the keychain opens the vault")
+        }
+    }
+}
+
+pub(crate) fn keychain(context: &Context, command: KeychainCommand) -> Result<(), String> {
+    let mut vault = context.open()?;
+    match command {
+        KeychainCommand::Enable => {
+            vault.enable_keychain(&SystemKeychain).map_err(|e| e.to_string())?;
+            write_line("the vault's key is now in the keychain")
+        }
+        KeychainCommand::Disable => {
+            vault.disable_keychain(&SystemKeychain).map_err(|e| e.to_string())?;
+            write_line("the vault's key is no longer in the keychain; its password opens it")
+        }
+    }
+}
