@@ -27,9 +27,9 @@ pub(crate) enum MigrationCommand {
     },
 }
 
-/// The parsed account, as `inspect --json` prints it.
+/// What `inspect --json` and `list --json` both print of an account.
 #[derive(Serialize)]
-struct AccountView<'a> {
+pub(crate) struct AccountFields<'a> {
     issuer: &'a str,
     name: &'a str,
     kind: &'static str,
@@ -37,6 +37,27 @@ struct AccountView<'a> {
     digits: u8,
     period: Option<u32>,
     counter: Option<u64>,
+}
+
+impl<'a> AccountFields<'a> {
+    pub(crate) fn of(account: &'a Account) -> Self {
+        Self {
+            issuer: &account.issuer,
+            name: &account.name,
+            kind: account.kind.as_str(),
+            algorithm: account.effective_algorithm().as_str(),
+            digits: account.digits(),
+            period: account.kind.period().map(|p| p.get()),
+            counter: account.kind.counter(),
+        }
+    }
+}
+
+/// The parsed account, as `inspect --json` prints it.
+#[derive(Serialize)]
+struct AccountView<'a> {
+    #[serde(flatten)]
+    fields: AccountFields<'a>,
     #[serde(skip_serializing_if = "Option::is_none")]
     secret: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -53,13 +74,7 @@ pub(crate) fn inspect(uri: &str, json: bool, show_secret: bool) -> Result<(), St
     let secret = show_secret.then(|| account.secret.to_base32());
     let canonical = show_secret.then(|| account.to_uri());
     let view = AccountView {
-        issuer: &account.issuer,
-        name: &account.name,
-        kind: account.kind.as_str(),
-        algorithm: account.effective_algorithm().as_str(),
-        digits: account.digits(),
-        period: account.kind.period().map(|p| p.get()),
-        counter: account.kind.counter(),
+        fields: AccountFields::of(&account),
         secret: secret.as_deref().map(String::as_str),
         uri: canonical.as_deref().map(String::as_str),
     };
@@ -67,15 +82,16 @@ pub(crate) fn inspect(uri: &str, json: bool, show_secret: bool) -> Result<(), St
         let text = serde_json::to_string_pretty(&view).map_err(|e| e.to_string())?;
         return write_line(&text);
     }
+    let fields = &view.fields;
     let mut lines = vec![
-        format!("issuer:    {}", view.issuer),
-        format!("name:      {}", view.name),
-        format!("kind:      {}", view.kind),
-        format!("algorithm: {}", view.algorithm),
-        format!("digits:    {}", view.digits),
+        format!("issuer:    {}", fields.issuer),
+        format!("name:      {}", fields.name),
+        format!("kind:      {}", fields.kind),
+        format!("algorithm: {}", fields.algorithm),
+        format!("digits:    {}", fields.digits),
     ];
-    lines.extend(view.period.map(|p| format!("period:    {p}")));
-    lines.extend(view.counter.map(|c| format!("counter:   {c}")));
+    lines.extend(fields.period.map(|p| format!("period:    {p}")));
+    lines.extend(fields.counter.map(|c| format!("counter:   {c}")));
     lines.extend(view.secret.map(|s| format!("secret:    {s}")));
     lines.extend(view.uri.map(|u| format!("uri:       {u}")));
     write_line(&lines.join("\n"))

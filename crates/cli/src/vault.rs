@@ -9,8 +9,9 @@ use twofold_otp::{Account, Kind};
 use twofold_vault::{KdfParams, NewVault, SystemKeychain, Unlock, Vault, VaultError};
 use zeroize::Zeroizing;
 
+use crate::otp::{AccountFields, accounts_from_uri};
 use crate::password::{self, NEW_PASSWORD_ENV, PASSWORD_ENV};
-use crate::{now_or, otp::accounts_from_uri, write_line};
+use crate::{now_or, write_line};
 
 const HOW_ELSE: &str = "give it with --password-file FILE or the TWOFOLD_PASSWORD environment variable";
 
@@ -179,13 +180,8 @@ pub(crate) fn add(context: &Context, uris: &[String]) -> Result<(), String> {
 #[derive(Serialize)]
 struct ListEntry<'a> {
     id: String,
-    issuer: &'a str,
-    name: &'a str,
-    kind: &'static str,
-    algorithm: &'static str,
-    digits: u8,
-    period: Option<u32>,
-    counter: Option<u64>,
+    #[serde(flatten)]
+    fields: AccountFields<'a>,
     group: Option<&'a str>,
     favourite: bool,
 }
@@ -198,13 +194,7 @@ pub(crate) fn list(context: &Context, json: bool) -> Result<(), String> {
         .iter()
         .map(|account| ListEntry {
             id: account.id.to_string(),
-            issuer: &account.issuer,
-            name: &account.name,
-            kind: account.kind.as_str(),
-            algorithm: account.effective_algorithm().as_str(),
-            digits: account.digits(),
-            period: account.kind.period().map(|p| p.get()),
-            counter: account.kind.counter(),
+            fields: AccountFields::of(account),
             group: account.group.as_deref(),
             favourite: account.favourite,
         })
@@ -218,7 +208,12 @@ pub(crate) fn list(context: &Context, json: bool) -> Result<(), String> {
     for (entry, account) in entries.iter().zip(&vault.data.accounts) {
         let star = if entry.favourite { "*" } else { " " };
         let group = entry.group.map(|g| format!("  [{g}]")).unwrap_or_default();
-        write_line(&format!("{}{star} {}  {}{group}", entry.id, entry.kind, label(account)))?;
+        write_line(&format!(
+            "{}{star} {}  {}{group}",
+            entry.id,
+            account.kind.as_str(),
+            label(account)
+        ))?;
     }
     Ok(())
 }

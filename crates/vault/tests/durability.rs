@@ -10,9 +10,9 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use common::{CHEAP, Scratch, file_hash, random_account, shared_dir};
+use common::{Scratch, file_hash, password_vault, random_account, shared_dir};
 use twofold_otp::Account;
-use twofold_vault::{NewVault, Unlock, Vault, VaultError, backup_path};
+use twofold_vault::{Unlock, Vault, VaultError, backup_path};
 
 const PASSWORD: &str = "crash-test";
 const CHILD_ENV: &str = "TWOFOLD_CRASH_CHILD_VAULT";
@@ -60,15 +60,7 @@ fn crash_child_saves_forever() {
 fn sigkill_during_saves_never_loses_the_vault() {
     let scratch = Scratch::new("crash");
     let path = scratch.path("vault.json");
-    let mut vault = Vault::create(
-        &path,
-        NewVault {
-            keychain: None,
-            password: Some(PASSWORD),
-            kdf: CHEAP,
-        },
-    )
-    .unwrap();
+    let mut vault = password_vault(&path, PASSWORD);
     vault.data.accounts = generation(0);
     vault.save().unwrap();
     drop(vault);
@@ -128,15 +120,7 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 fn no_secret_is_ever_on_disk_in_clear() {
     let scratch = Scratch::new("clear");
     let path = scratch.path("vault.json");
-    let mut vault = Vault::create(
-        &path,
-        NewVault {
-            keychain: None,
-            password: Some("pw"),
-            kdf: CHEAP,
-        },
-    )
-    .unwrap();
+    let mut vault = password_vault(&path, "pw");
     for round in 0..5 {
         for i in 0..10 {
             vault
@@ -188,15 +172,7 @@ fn open_damaged(path: &Path, bytes: &[u8]) -> VaultError {
 fn damaged_foreign_and_newer_files_are_clear_errors_and_untouched() {
     let scratch = Scratch::new("damaged");
     let good = scratch.path("good.json");
-    let mut vault = Vault::create(
-        &good,
-        NewVault {
-            keychain: None,
-            password: Some("pw"),
-            kdf: CHEAP,
-        },
-    )
-    .unwrap();
+    let mut vault = password_vault(&good, "pw");
     vault.data.accounts.push(random_account("A", "a"));
     vault.save().unwrap();
     drop(vault);

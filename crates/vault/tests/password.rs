@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{CHEAP, Scratch, file_hash, random_account};
+use common::{CHEAP, Scratch, file_hash, password_vault, random_account};
 use twofold_vault::{KdfParams, NewVault, Unlock, Vault, VaultError, backup_path, inspect};
 
 #[test]
@@ -36,15 +36,7 @@ fn default_argon2id_parameters_round_trip() {
 fn a_wrong_password_changes_nothing() {
     let scratch = Scratch::new("wrong");
     let path = scratch.path("vault.json");
-    let mut vault = Vault::create(
-        &path,
-        NewVault {
-            keychain: None,
-            password: Some("right"),
-            kdf: CHEAP,
-        },
-    )
-    .unwrap();
+    let mut vault = password_vault(&path, "right");
     vault.data.accounts.push(random_account("A", "a"));
     vault.save().unwrap();
     drop(vault);
@@ -80,15 +72,7 @@ fn a_wrong_password_changes_nothing() {
 fn inspect_tells_the_slots_without_unlocking() {
     let scratch = Scratch::new("inspect");
     let path = scratch.path("vault.json");
-    let vault = Vault::create(
-        &path,
-        NewVault {
-            keychain: None,
-            password: Some("pw"),
-            kdf: CHEAP,
-        },
-    )
-    .unwrap();
+    let vault = password_vault(&path, "pw");
     let info = inspect(&path).unwrap();
     assert_eq!(info.uuid, vault.uuid());
     assert!(info.has_password && !info.has_keychain);
@@ -130,15 +114,7 @@ fn create_never_replaces_a_file_and_needs_a_slot() {
 fn a_second_opener_is_turned_away_while_the_vault_is_open() {
     let scratch = Scratch::new("locked");
     let path = scratch.path("vault.json");
-    let vault = Vault::create(
-        &path,
-        NewVault {
-            keychain: None,
-            password: Some("pw"),
-            kdf: CHEAP,
-        },
-    )
-    .unwrap();
+    let vault = password_vault(&path, "pw");
     let error = Vault::open(&path, Unlock::Password("pw")).unwrap_err();
     assert!(matches!(error, VaultError::Locked(_)), "{error}");
     assert!(error.to_string().contains("another Twofold process is using the vault"));
@@ -150,15 +126,7 @@ fn a_second_opener_is_turned_away_while_the_vault_is_open() {
 fn every_account_field_survives_a_save() {
     let scratch = Scratch::new("fields");
     let path = scratch.path("vault.json");
-    let mut vault = Vault::create(
-        &path,
-        NewVault {
-            keychain: None,
-            password: Some("pw"),
-            kdf: CHEAP,
-        },
-    )
-    .unwrap();
+    let mut vault = password_vault(&path, "pw");
     let uris = [
         "otpauth://totp/SPDX:James?secret=5OM4WOOGPLQEF6UGN3CPEOOLWU&algorithm=SHA256&digits=7&period=20",
         "otpauth://hotp/WWE:Mason?secret=5VAML3X35THCEBVRLV24CGBKOY&algorithm=SHA512&digits=8&counter=10300",

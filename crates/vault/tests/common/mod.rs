@@ -74,3 +74,16 @@ pub fn shared_dir() -> PathBuf {
     );
     dir
 }
+
+/// A new vault at `path` with only a password slot at the cheap KDF costs.
+pub fn password_vault(path: &Path, password: &str) -> twofold_vault::Vault {
+    twofold_vault::Vault::create(
+        path,
+        twofold_vault::NewVault {
+            keychain: None,
+            password: Some(password),
+            kdf: CHEAP,
+        },
+    )
+    .unwrap()
+}
