@@ -7,7 +7,8 @@ set -euo pipefail
 # Service) client; gnome-keyring, a D-Bus session daemon and secret-tool for
 # the keychain tests; oathtool, the independent HOTP/TOTP implementation the
 # tests compare against.
-packages=(build-essential pkg-config libdbus-1-dev dbus-daemon gnome-keyring libsecret-tools oathtool)
+# zbar-tools reads back the exported Google QR codes in the tests.
+packages=(build-essential pkg-config libdbus-1-dev dbus-daemon gnome-keyring libsecret-tools oathtool zbar-tools)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
@@ -18,6 +19,12 @@ if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]}"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# Python's `cryptography`, for the independent reader of Aegis exports in the tests.
+if ! python3 -c "import cryptography" >/dev/null 2>&1; then
+  echo "setup: installing the Python package cryptography"
+  python3 -m pip install --quiet cryptography
 fi
 
 # Rust: the toolchain from rustup, with rustfmt and clippy.

@@ -3,6 +3,7 @@
 //! Exit status: 0 on success; 2 with a one-line `error:` on stderr for bad
 //! input or a failed operation (clap's usage errors also exit 2).
 
+mod exchange;
 mod otp;
 mod password;
 mod vault;
@@ -111,6 +112,37 @@ enum Command {
         /// The account's id, or a unique prefix of it.
         id: String,
     },
+    /// Import another authenticator's export into the vault (duplicates are skipped).
+    Import {
+        /// The exported file.
+        file: PathBuf,
+        /// The file's format (see `twofold formats`); detected when not given.
+        #[arg(long, value_name = "NAME")]
+        format: Option<String>,
+        /// Read the export's own password from this file (first line); TWOFOLD_BACKUP_PASSWORD also works.
+        #[arg(long, value_name = "FILE")]
+        backup_password_file: Option<PathBuf>,
+    },
+    /// Export the vault's accounts in another app's format.
+    Export {
+        /// The format (see `twofold formats`).
+        #[arg(long, value_name = "NAME")]
+        format: String,
+        /// Where to write; formats with several files (google-qr) add -1, -2, ... before the extension.
+        #[arg(short = 'o', long = "output", value_name = "PATH")]
+        output: PathBuf,
+        /// Encrypt with the password in this file (first line); TWOFOLD_BACKUP_PASSWORD also works.
+        #[arg(long, value_name = "FILE")]
+        backup_password_file: Option<PathBuf>,
+        /// Write an unencrypted export (aegis, 2fas): anyone who reads the file gets every account.
+        #[arg(long)]
+        plain: bool,
+        /// Replace PATH if it exists.
+        #[arg(long)]
+        force: bool,
+    },
+    /// List the formats Twofold imports and exports.
+    Formats,
     /// Set, change or remove the vault's password.
     Password {
         #[command(subcommand)]
@@ -165,6 +197,28 @@ fn run(cli: Cli) -> Result<(), String> {
             },
         ),
         Command::Remove { id } => vault::remove(&context, &id),
+        Command::Import {
+            file,
+            format,
+            backup_password_file,
+        } => exchange::import(&context, &file, format.as_deref(), backup_password_file.as_deref()),
+        Command::Export {
+            format,
+            output,
+            backup_password_file,
+            plain,
+            force,
+        } => exchange::export(
+            &context,
+            &format,
+            &output,
+            exchange::ExportFlags {
+                backup_password_file,
+                plain,
+                force,
+            },
+        ),
+        Command::Formats => exchange::formats(),
         Command::Password { command } => vault::password(&context, command),
         Command::Keychain { command } => vault::keychain(&context, command),
     }

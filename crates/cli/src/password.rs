@@ -8,6 +8,8 @@ use zeroize::Zeroizing;
 
 /// The environment variable that may hold the vault's password.
 pub(crate) const PASSWORD_ENV: &str = "TWOFOLD_PASSWORD";
+/// The environment variable that may hold the password of a file imported or exported.
+pub(crate) const BACKUP_PASSWORD_ENV: &str = "TWOFOLD_BACKUP_PASSWORD";
 /// The environment variable that may hold a new password for `password set`.
 pub(crate) const NEW_PASSWORD_ENV: &str = "TWOFOLD_NEW_PASSWORD";
 

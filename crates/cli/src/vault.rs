@@ -58,7 +58,7 @@ impl Context {
 
     /// Opens the vault: with the password if one was given, else with the
     /// keychain, else (or if the keychain fails) by asking for the password.
-    fn open(&self) -> Result<Vault, String> {
+    pub(crate) fn open(&self) -> Result<Vault, String> {
         let path = self.path()?;
         let info = twofold_vault::inspect(&path).map_err(|e| e.to_string())?;
         let given = self.given_password()?;
@@ -77,11 +77,11 @@ impl Context {
     }
 }
 
-fn save(vault: &mut Vault) -> Result<(), String> {
+pub(crate) fn save(vault: &mut Vault) -> Result<(), String> {
     vault.save().map_err(|e| e.to_string())
 }
 
-fn label(account: &Account) -> String {
+pub(crate) fn label(account: &Account) -> String {
     match (account.issuer.is_empty(), account.name.is_empty()) {
         (false, false) => format!("{}: {}", account.issuer, account.name),
         (false, true) => account.issuer.clone(),
@@ -160,18 +160,13 @@ pub(crate) fn add(context: &Context, uris: &[String]) -> Result<(), String> {
         accounts.extend(found);
     }
     let mut vault = context.open()?;
-    let mut added = Vec::new();
-    for account in accounts {
-        if vault.data.accounts.iter().any(|existing| existing.same_otp(&account)) {
-            eprintln!("note: {} is already in the vault; skipped", label(&account));
-            continue;
-        }
-        added.push(format!("{}\t{}", account.id, label(&account)));
-        vault.data.accounts.push(account);
+    let merge = vault.data.merge(accounts);
+    for account in &merge.skipped {
+        eprintln!("note: {} is already in the vault; skipped", label(account));
     }
     save(&mut vault)?;
-    for line in added {
-        write_line(&line)?;
+    for account in &merge.added {
+        write_line(&format!("{}\t{}", account.id, label(account)))?;
     }
     Ok(())
 }

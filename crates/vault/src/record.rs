@@ -19,6 +19,37 @@ pub struct VaultData {
     pub settings: Settings,
 }
 
+/// What a merge did: the accounts added, and those skipped as already there.
+#[derive(Debug, Default)]
+pub struct Merge {
+    /// Accounts that were new, now in the vault.
+    pub added: Vec<Account>,
+    /// Accounts skipped because the vault (or an earlier one of the same
+    /// batch) already makes the same codes under the same labels.
+    pub skipped: Vec<Account>,
+}
+
+impl VaultData {
+    /// Adds accounts, skipping exact duplicates: same issuer, name, secret
+    /// and code parameters (see [`Account::same_otp`]). An account with the
+    /// same label but another secret is added: it is another account.
+    pub fn merge(&mut self, accounts: Vec<Account>) -> Merge {
+        let mut merge = Merge::default();
+        for account in accounts {
+            if self.accounts.iter().any(|existing| existing.same_otp(&account)) {
+                merge.skipped.push(account);
+            } else {
+                if let Some(group) = account.group.as_ref().filter(|g| !self.groups.contains(g)) {
+                    self.groups.push(group.clone());
+                }
+                self.accounts.push(account.clone());
+                merge.added.push(account);
+            }
+        }
+        merge
+    }
+}
+
 /// Preferences kept inside the vault.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
@@ -153,5 +184,34 @@ impl PayloadRecord {
             groups: self.groups,
             settings: self.settings,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn account(uri: &str) -> Account {
+        uri.parse().unwrap()
+    }
+
+    #[test]
+    fn merge_skips_exact_duplicates_only() {
+        let mut data = VaultData::default();
+        let first = data.merge(vec![
+            account("otpauth://totp/A:a?secret=JBSWY3DPEHPK3PXP"),
+            account("otpauth://totp/A:a?secret=JBSWY3DPEHPK3PXP"),
+        ]);
+        assert_eq!((first.added.len(), first.skipped.len()), (1, 1));
+        let mut grouped = account("otpauth://totp/A:a?secret=GEZDGNBVGY3TQOJQ");
+        grouped.group = Some("Work".to_owned());
+        let second = data.merge(vec![
+            account("otpauth://totp/A:a?secret=JBSWY3DPEHPK3PXP"),
+            grouped,
+            account("otpauth://totp/A:a?secret=JBSWY3DPEHPK3PXP&digits=8"),
+        ]);
+        assert_eq!((second.added.len(), second.skipped.len()), (2, 1));
+        assert_eq!(data.accounts.len(), 3);
+        assert_eq!(data.groups, vec!["Work".to_owned()]);
     }
 }

@@ -234,22 +234,11 @@ impl Vault {
     pub fn open(path: &Path, unlock: Unlock<'_>) -> Result<Self, VaultError> {
         let lock = VaultLock::acquire(path)?;
         let bytes = read_file(path)?;
-        let parsed = parse_file(path, &bytes)?;
-        let key = unwrap_key(path, &parsed.header, &unlock)?;
-        let corrupt = |reason: String| VaultError::Corrupt {
-            path: path.to_path_buf(),
-            reason,
-        };
-        let plaintext = key
-            .open(&parsed.header.nonce, &parsed.payload, parsed.header_text.as_bytes())
-            .ok_or_else(|| corrupt("the encrypted accounts do not authenticate".to_owned()))?;
-        let record: PayloadRecord =
-            serde_json::from_slice(&plaintext).map_err(|e| corrupt(format!("the accounts do not parse: {e}")))?;
-        let data = record.into_data().map_err(corrupt)?;
+        let (header, key, data) = unseal(path, &bytes, &unlock)?;
         Ok(Self {
             path: path.to_path_buf(),
-            uuid: parsed.header.uuid,
-            slots: parsed.header.slots,
+            uuid: header.uuid,
+            slots: header.slots,
             key,
             data,
             on_disk: Some(bytes),
@@ -261,18 +250,7 @@ impl Vault {
     /// (`<file>.bak`), then the new one replaces it atomically.
     pub fn save(&mut self) -> Result<(), VaultError> {
         fsio::remove_stale_temps(&self.path);
-        let nonce = random_nonce()?;
-        let header = Header {
-            format: FORMAT_NAME.to_owned(),
-            version: FORMAT_VERSION,
-            uuid: self.uuid.clone(),
-            slots: self.slots.clone(),
-            nonce: nonce.to_vec(),
-        };
-        let header_text = format::header_text(&header);
-        let plaintext = serialize_payload(&self.path, &PayloadRecord::from_data(&self.data))?;
-        let sealed = self.key.seal(&nonce, &plaintext, header_text.as_bytes())?;
-        let bytes = format::serialize(&header_text, &sealed);
+        let bytes = seal(&self.path, &self.uuid, &self.slots, &self.key, &self.data)?;
         if let Some(previous) = &self.on_disk {
             fsio::write_atomic(&backup_path(&self.path), previous)?;
         }
@@ -349,6 +327,59 @@ impl Vault {
             Err(error) => Err(error.into()),
         }
     }
+}
+
+/// The whole file for these slots and data, sealed under `key` with a fresh nonce.
+fn seal(path: &Path, uuid: &str, slots: &[Slot], key: &Key, data: &VaultData) -> Result<Vec<u8>, VaultError> {
+    let nonce = random_nonce()?;
+    let header = Header {
+        format: FORMAT_NAME.to_owned(),
+        version: FORMAT_VERSION,
+        uuid: uuid.to_owned(),
+        slots: slots.to_vec(),
+        nonce: nonce.to_vec(),
+    };
+    let header_text = format::header_text(&header);
+    let plaintext = serialize_payload(path, &PayloadRecord::from_data(data))?;
+    let sealed = key.seal(&nonce, &plaintext, header_text.as_bytes())?;
+    Ok(format::serialize(&header_text, &sealed))
+}
+
+/// Parses, unlocks and decrypts a vault file's bytes; `path` names it in errors.
+fn unseal(path: &Path, bytes: &[u8], unlock: &Unlock<'_>) -> Result<(Header, Key, VaultData), VaultError> {
+    let parsed = parse_file(path, bytes)?;
+    let key = unwrap_key(path, &parsed.header, unlock)?;
+    let corrupt = |reason: String| VaultError::Corrupt {
+        path: path.to_path_buf(),
+        reason,
+    };
+    let plaintext = key
+        .open(&parsed.header.nonce, &parsed.payload, parsed.header_text.as_bytes())
+        .ok_or_else(|| corrupt("the encrypted accounts do not authenticate".to_owned()))?;
+    let record: PayloadRecord =
+        serde_json::from_slice(&plaintext).map_err(|e| corrupt(format!("the accounts do not parse: {e}")))?;
+    let data = record.into_data().map_err(corrupt)?;
+    Ok((parsed.header, key, data))
+}
+
+/// A portable encrypted backup: a complete vault file, in memory, with only
+/// a password slot, that [`open_backup`] (or `Vault::open` once written to
+/// disk) reads with the same password.
+pub fn seal_backup(data: &VaultData, password: &str, kdf: KdfParams) -> Result<Vec<u8>, VaultError> {
+    let uuid = uuid::Uuid::new_v4().hyphenated().to_string();
+    let key = Key::random()?;
+    let slots = vec![password_slot(&uuid, &key, password, kdf)?];
+    seal(Path::new("backup"), &uuid, &slots, &key, data)
+}
+
+/// Reads a backup made by [`seal_backup`] (or any vault file with a password slot).
+pub fn open_backup(bytes: &[u8], password: &str) -> Result<VaultData, VaultError> {
+    Ok(unseal(Path::new("backup"), bytes, &Unlock::Password(password))?.2)
+}
+
+/// Whether the bytes are a Twofold vault file (by its header; nothing is decrypted).
+pub fn is_vault_file(bytes: &[u8]) -> bool {
+    format::parse(bytes).is_ok()
 }
 
 /// Serialises the payload into one buffer of exactly the right size, so

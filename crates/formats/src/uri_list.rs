@@ -1,0 +1,97 @@
+//! A text file of `otpauth://` URIs, one per line: what Google-compatible
+//! apps, WinAuth and Ente Auth export. Ente adds a `codeDisplay` parameter
+//! (JSON) with its pinned flag and tags, which become favourite and tags.
+
+use twofold_otp::Account;
+
+use crate::common::{collect, malformed};
+use crate::error::{ExportError, ImportError};
+use crate::format::{ExportOptions, Format, Imported, OutputFile};
+
+/// otpauth:// URIs, one per line.
+pub(crate) struct UriList;
+
+const NAME: &str = "uri-list";
+
+/// The lines of a text file that hold something, with their 0-based numbers.
+fn content_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    text.lines()
+        .map(str::trim)
+        .enumerate()
+        .filter(|(_, line)| !line.is_empty() && !line.starts_with('#'))
+}
+
+/// Ente's `codeDisplay={"pinned":..,"tags":[..],..}`, if the URI has one.
+fn ente_display(uri: &str) -> Option<serde_json::Value> {
+    let query = uri.split_once('?')?.1;
+    let value = query.split('&').find_map(|pair| pair.strip_prefix("codeDisplay="))?;
+    let decoded = percent_encoding::percent_decode_str(value).decode_utf8().ok()?;
+    serde_json::from_str(&decoded).ok()
+}
+
+/// Reads one URI line into an account, with Ente's display data applied.
+pub(crate) fn account_from_line(line: &str) -> Result<Account, String> {
+    let mut account: Account = line.parse().map_err(|e| format!("{e}"))?;
+    if let Some(display) = ente_display(line) {
+        account.favourite = display
+            .get("pinned")
+            .and_then(serde_json::Value::as_bool)
+            .unwrap_or(false);
+        if let Some(tags) = display.get("tags").and_then(serde_json::Value::as_array) {
+            account.tags = tags.iter().filter_map(|t| t.as_str().map(str::to_owned)).collect();
+        }
+        if let Some(note) = display.get("note").and_then(serde_json::Value::as_str) {
+            account.note = note.to_owned();
+        }
+    }
+    Ok(account)
+}
+
+impl Format for UriList {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
+    fn description(&self) -> &'static str {
+        "otpauth:// URIs, one per line (also Ente Auth and WinAuth exports)"
+    }
+
+    fn detect(&self, bytes: &[u8]) -> bool {
+        let Ok(text) = std::str::from_utf8(bytes) else {
+            return false;
+        };
+        let mut lines = content_lines(text).peekable();
+        lines.peek().is_some()
+            && lines.all(|(_, line)| {
+                let lower = line.get(..10).unwrap_or(line).to_ascii_lowercase();
+                lower.starts_with("otpauth://") || lower.starts_with("steam://")
+            })
+    }
+
+    fn import(&self, bytes: &[u8], _password: Option<&str>) -> Result<Imported, ImportError> {
+        let text = std::str::from_utf8(bytes).map_err(|_| malformed(NAME, "not UTF-8 text"))?;
+        let entries: Vec<(String, Result<Account, String>)> = content_lines(text)
+            .map(|(number, line)| (format!("line {}", number + 1), account_from_line(line)))
+            .collect();
+        if entries.is_empty() {
+            return Err(malformed(NAME, "no otpauth:// URIs in the file"));
+        }
+        Ok(collect(entries))
+    }
+
+    fn can_export(&self) -> bool {
+        true
+    }
+
+    fn export(&self, accounts: &[Account], _options: ExportOptions<'_>) -> Result<Vec<OutputFile>, ExportError> {
+        let mut text = String::new();
+        for account in accounts {
+            text.push_str(&account.to_uri());
+            text.push('\n');
+        }
+        Ok(vec![OutputFile {
+            suffix: None,
+            bytes: text.into_bytes(),
+        }])
+    }
+}
