@@ -6,6 +6,7 @@
 mod exchange;
 mod otp;
 mod password;
+mod scan;
 mod vault;
 
 use std::io::{self, Write};
@@ -54,6 +55,15 @@ enum Command {
     Migration {
         #[command(subcommand)]
         command: otp::MigrationCommand,
+    },
+    /// Find QR codes in image files (screenshots, photos) and print what they hold.
+    Scan {
+        /// PNG, JPEG, GIF, BMP, WebP, TIFF or PNM files.
+        #[arg(required = true, value_name = "IMAGE")]
+        images: Vec<PathBuf>,
+        /// Print one JSON line per image: {path, decode_ms, results: [{text, pts}]}.
+        #[arg(long)]
+        json: bool,
     },
     /// Create a vault: its key in the OS keychain (the default) and/or behind a password.
     Init {
@@ -157,6 +167,10 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // `scan` has exit codes of its own: 1 when nothing was found.
+    if let Command::Scan { images, json } = &cli.command {
+        return scan::run(images, *json);
+    }
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
@@ -175,6 +189,7 @@ fn run(cli: Cli) -> Result<(), String> {
         Command::Code { uri, at } => otp::code(&uri, at),
         Command::Inspect { uri, json, show_secret } => otp::inspect(&uri, json, show_secret),
         Command::Migration { command } => otp::migration(command),
+        Command::Scan { .. } => Ok(()),
         Command::Init { password, no_keychain } => vault::init(&context, password, no_keychain),
         Command::Add { uris } => vault::add(&context, &uris),
         Command::List { json } => vault::list(&context, json),

@@ -1,0 +1,75 @@
+//! The two engines behind one call each, with their panics caught.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use rxing::common::{GlobalHistogramBinarizer, HybridBinarizer};
+use rxing::multi::MultipleBarcodeReader;
+use rxing::qrcode::cpp_port::QrReader;
+use rxing::{BarcodeFormat, BinaryBitmap, DecodeHints, Luma8Source};
+
+use crate::{Found, Point};
+
+/// How rxing turns gray into black and white.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Binarizer {
+    /// Local thresholds over 8x8 blocks: shadows, glare, uneven light.
+    Hybrid,
+    /// One threshold from the histogram of each row: sharp, evenly lit images.
+    Histogram,
+}
+
+/// Every QR code rxing's zxing-cpp port finds in a luma buffer.
+pub(crate) fn rxing(luma: &[u8], width: u32, height: u32, binarizer: Binarizer, try_harder: bool) -> Vec<Found> {
+    let run = || -> Vec<Found> {
+        let Ok(source) = Luma8Source::new_with_slice(luma, width, height) else {
+            return Vec::new();
+        };
+        let hints = DecodeHints {
+            TryHarder: Some(try_harder),
+            PossibleFormats: Some([BarcodeFormat::QR_CODE].into_iter().collect()),
+            ..DecodeHints::default()
+        };
+        let results = match binarizer {
+            Binarizer::Hybrid => {
+                QrReader.decode_multiple_with_hints(&mut BinaryBitmap::new(HybridBinarizer::new(source)), &hints)
+            }
+            Binarizer::Histogram => QrReader
+                .decode_multiple_with_hints(&mut BinaryBitmap::new(GlobalHistogramBinarizer::new(source)), &hints),
+        };
+        results
+            .unwrap_or_default()
+            .into_iter()
+            .map(|result| Found {
+                text: result.getText().to_owned(),
+                corners: result.getPoints().iter().map(|p| Point { x: p.x, y: p.y }).collect(),
+            })
+            .collect()
+    };
+    catch_unwind(AssertUnwindSafe(run)).unwrap_or_default()
+}
+
+/// Every QR code rqrr finds in a luma buffer.
+pub(crate) fn rqrr(luma: &[u8], width: u32, height: u32) -> Vec<Found> {
+    let run = || -> Vec<Found> {
+        let (w, h) = (width as usize, height as usize);
+        let mut prepared =
+            rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| luma.get(y * w + x).copied().unwrap_or(255));
+        prepared
+            .detect_grids()
+            .into_iter()
+            .filter_map(|grid| {
+                let (_, text) = grid.decode().ok()?;
+                let corners = grid
+                    .bounds
+                    .iter()
+                    .map(|p| Point {
+                        x: p.x as f32,
+                        y: p.y as f32,
+                    })
+                    .collect();
+                Some(Found { text, corners })
+            })
+            .collect()
+    };
+    catch_unwind(AssertUnwindSafe(run)).unwrap_or_default()
+}

@@ -1,0 +1,176 @@
+//! QR codes out of pixels: screenshots, image files and camera frames.
+//!
+//! Returns the text of every QR code found, with its corners; knows nothing
+//! of accounts (the caller parses the `otpauth://` text).
+//!
+//! Two engines, both pure Rust, inside a pipeline of our own:
+//! - rxing's port of zxing-cpp's QR reader (`rxing::qrcode::cpp_port`),
+//!   which finds codes that rqrr misses (high versions, small modules, blur);
+//! - rqrr, the named engine, as a second opinion on what rxing misses.
+//!
+//! The pipeline is a ladder of attempts that stops at the first that finds
+//! something: the full-resolution image, then its inverse (dark-mode
+//! screenshots), then 3x, 2x and 9x downscales (photos of monitors and
+//! close-ups, where moire and noise defeat the binarizer), then another
+//! binarizer, an enlarged copy (tiny codes with no margin), and rqrr. Every
+//! engine call is guarded: a panic inside an engine becomes "nothing found",
+//! and images are bounded in size before any work starts.
+//!
+//! Why rxing leads: on ../shared/qr-corpus, rqrr alone finds about 35% of
+//! the BoofCV photos' codes (mean of category rates, as measured when this
+//! crate was planned) and rxing's zxing-cpp port with try-harder 49% in one pass; the ladder reaches 72.1%, beside
+//! zxing-cpp's 71.3% (scripts/bench-scan.sh prints the table). rqrr stays
+//! as the last rungs, where it finds a few codes rxing does not.
+#![forbid(unsafe_code)]
+
+mod engines;
+mod pipeline;
+
+use std::path::Path;
+
+pub use image::GrayImage;
+pub use pipeline::Scanner;
+
+/// The most pixels an image may have before it is scaled down to fit:
+/// 8K by 4K, more than any screen or camera frame.
+pub const MAX_PIXELS: u64 = 8192 * 4608;
+/// The largest width or height `image` may allocate while decoding a file.
+const MAX_DIMENSION: u32 = 32_768;
+/// The most memory `image` may allocate while decoding a file.
+const MAX_DECODE_BYTES: u64 = 512 * 1024 * 1024;
+
+/// A point in image coordinates (pixels from the top-left corner).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Point {
+    /// Pixels from the left.
+    pub x: f32,
+    /// Pixels from the top.
+    pub y: f32,
+}
+
+/// One QR code found in an image.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Found {
+    /// The decoded text (for an enrollment code, an `otpauth://` URI).
+    pub text: String,
+    /// The code's corners (or finder-pattern centres), in the image's own coordinates.
+    pub corners: Vec<Point>,
+}
+
+/// Why an image could not be read at all (as opposed to "no code in it").
+#[derive(Debug, thiserror::Error)]
+pub enum ScanError {
+    /// The file could not be read.
+    #[error("cannot read {path}: {source}")]
+    Io {
+        /// The file.
+        path: String,
+        /// The OS error.
+        source: std::io::Error,
+    },
+    /// The bytes are not an image format we read, or the image is damaged.
+    #[error("not a readable image ({0}); use a PNG, JPEG, GIF, BMP, WebP, TIFF or PNM file")]
+    Image(String),
+    /// The image's dimensions are zero or absurd.
+    #[error("the image is {width}x{height} pixels; that is not a screenshot or photo")]
+    Dimensions {
+        /// Width in pixels.
+        width: u32,
+        /// Height in pixels.
+        height: u32,
+    },
+}
+
+/// Decodes an image file's bytes (PNG, JPEG, GIF, BMP, WebP, TIFF, PNM) to
+/// grayscale, with limits on size and memory so that no file can exhaust them.
+pub fn load_gray(bytes: &[u8]) -> Result<GrayImage, ScanError> {
+    let mut reader = image::ImageReader::new(std::io::Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|e| ScanError::Image(e.to_string()))?;
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(MAX_DIMENSION);
+    limits.max_image_height = Some(MAX_DIMENSION);
+    limits.max_alloc = Some(MAX_DECODE_BYTES);
+    reader.limits(limits);
+    let decoded = std::panic::catch_unwind(move || reader.decode())
+        .map_err(|_| ScanError::Image("the decoder failed on this file".to_owned()))?
+        .map_err(|e| ScanError::Image(e.to_string()))?;
+    let gray = decoded.into_luma8();
+    if gray.width() == 0 || gray.height() == 0 {
+        return Err(ScanError::Dimensions {
+            width: gray.width(),
+            height: gray.height(),
+        });
+    }
+    Ok(gray)
+}
+
+/// Reads an image file and returns every QR code in it.
+pub fn scan_file(path: &Path) -> Result<Vec<Found>, ScanError> {
+    let bytes = std::fs::read(path).map_err(|source| ScanError::Io {
+        path: path.display().to_string(),
+        source,
+    })?;
+    scan_bytes(&bytes)
+}
+
+/// Decodes image bytes and returns every QR code in them.
+pub fn scan_bytes(bytes: &[u8]) -> Result<Vec<Found>, ScanError> {
+    Ok(Scanner::new().scan(&load_gray(bytes)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn garbage_and_empty_bytes_are_errors() {
+        assert!(matches!(scan_bytes(b""), Err(ScanError::Image(_))));
+        assert!(matches!(scan_bytes(b"not an image at all"), Err(ScanError::Image(_))));
+        // A PNG signature with a truncated header.
+        assert!(matches!(
+            scan_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR"),
+            Err(ScanError::Image(_))
+        ));
+    }
+
+    #[test]
+    fn a_png_claiming_huge_dimensions_is_refused_before_allocating() {
+        // 100000 x 100000 RGBA: 40 GB if it were believed.
+        let mut png = Vec::new();
+        png.extend_from_slice(b"\x89PNG\r\n\x1a\n");
+        let mut ihdr = Vec::new();
+        ihdr.extend_from_slice(b"IHDR");
+        ihdr.extend_from_slice(&100_000u32.to_be_bytes());
+        ihdr.extend_from_slice(&100_000u32.to_be_bytes());
+        ihdr.extend_from_slice(&[8, 6, 0, 0, 0]);
+        png.extend_from_slice(&13u32.to_be_bytes());
+        png.extend_from_slice(&ihdr);
+        png.extend_from_slice(&crc32(&ihdr).to_be_bytes());
+        assert!(matches!(scan_bytes(&png), Err(ScanError::Image(_))));
+    }
+
+    fn crc32(data: &[u8]) -> u32 {
+        let mut crc = 0xffff_ffffu32;
+        for &byte in data {
+            crc ^= u32::from(byte);
+            for _ in 0..8 {
+                crc = if crc & 1 != 0 {
+                    (crc >> 1) ^ 0xedb8_8320
+                } else {
+                    crc >> 1
+                };
+            }
+        }
+        !crc
+    }
+
+    #[test]
+    fn frames_of_no_size_or_short_buffers_give_nothing() {
+        let mut scanner = Scanner::new();
+        assert!(scanner.scan_frame(&[], 0, 0).is_empty());
+        assert!(scanner.scan_frame(&[0; 10], 100, 100).is_empty());
+        assert!(scanner.scan_frame(&[255; 400], 20, 20).is_empty());
+        assert!(scanner.scan_frame(&vec![0; 640 * 480], 640, 480).is_empty());
+    }
+}
