@@ -7,8 +7,8 @@ mod common;
 
 use std::num::NonZeroU32;
 
-use common::{Case, Vector, check, same};
-use twofold_formats::{ImportError, by_name};
+use common::{Case, Vector, check, check_named, same};
+use twofold_formats::by_name;
 use twofold_otp::{Algorithm, Kind};
 
 /// Google Authenticator's database keeps no digits, period or algorithm:
@@ -143,48 +143,6 @@ fn authenticator_plus() {
         count: 7,
         fixup: same,
     });
-}
-
-/// `check` for a file that `detect` does not claim: the same steps, with the
-/// format named and `detect` required to say no.
-fn check_named(case: &Case) {
-    let bytes = common::fixture(case.file);
-    let format = by_name(case.format).unwrap();
-    assert!(!format.detect(&bytes), "{}: unexpectedly detected", case.file);
-    let password = case.password.unwrap();
-    assert!(format.can_encrypt());
-    assert_eq!(
-        format.import(&bytes, None).err(),
-        Some(ImportError::PasswordRequired { format: case.format })
-    );
-    assert_eq!(
-        format.import(&bytes, Some("not the password")).err(),
-        Some(ImportError::WrongPassword { format: case.format })
-    );
-    let imported = format
-        .import(&bytes, Some(password))
-        .unwrap_or_else(|e| panic!("{}: {e}", case.file));
-    assert!(
-        imported.failures.is_empty(),
-        "{}: failures {:?}",
-        case.file,
-        imported.failures
-    );
-    assert_eq!(imported.accounts.len(), case.count, "{}: account count", case.file);
-    let vectors = common::index_vectors();
-    let mut seen = std::collections::BTreeSet::new();
-    for account in &imported.accounts {
-        let secret = account.secret.to_base32();
-        let mut vector = vectors.iter().find(|v| v.secret == secret.as_str()).unwrap().clone();
-        (case.fixup)(&mut vector);
-        vector.assert_matches(account, &format!("{} {}", case.file, vector.name));
-        assert!(
-            seen.insert(vector.secret.clone()),
-            "{}: {} twice",
-            case.file,
-            vector.name
-        );
-    }
 }
 
 /// This file's formats, each with the fixtures it must claim.

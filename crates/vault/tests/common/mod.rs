@@ -1,7 +1,12 @@
 //! Helpers for the vault tests: scratch folders, cheap KDF costs, accounts.
-#![allow(dead_code, unreachable_pub, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(dead_code, unused_imports, unreachable_pub, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+#[path = "../../../otp/tests/common/mod.rs"]
+mod otp_common;
 
 use std::path::{Path, PathBuf};
+
+pub use otp_common::shared_dir;
 
 use twofold_otp::{Account, Kind, Secret};
 use twofold_vault::KdfParams;
@@ -60,19 +65,6 @@ pub fn file_hash(path: &Path) -> String {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
-}
-
-/// The shared fixtures folder (../shared beside the checkout, or $TWOFOLD_SHARED).
-pub fn shared_dir() -> PathBuf {
-    let dir = std::env::var_os("TWOFOLD_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared"));
-    assert!(
-        dir.join("fixtures").is_dir(),
-        "shared fixtures not at {}; set TWOFOLD_SHARED",
-        dir.display()
-    );
-    dir
 }
 
 /// A new vault at `path` with only a password slot at the cheap KDF costs.
