@@ -1,5 +1,12 @@
 //! Helpers for the vault tests: scratch folders, cheap KDF costs, accounts.
-#![allow(dead_code, unused_imports, unreachable_pub, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    dead_code,
+    unused_imports,
+    unreachable_pub,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic
+)]
 
 #[path = "../../../otp/tests/common/mod.rs"]
 mod otp_common;
