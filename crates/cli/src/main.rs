@@ -64,6 +64,10 @@ enum Command {
         /// Print one JSON line per image: {path, decode_ms, results: [{text, pts}]}.
         #[arg(long)]
         json: bool,
+        /// Decode each image N times and report the fastest in `decode_ms`
+        /// (how ../shared/qr-corpus/tools/peers.py times zxing-cpp and ZBar: best of 3).
+        #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=100))]
+        best_of: u32,
     },
     /// Create a vault: its key in the OS keychain (the default) and/or behind a password.
     Init {
@@ -168,8 +172,8 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     // `scan` has exit codes of its own: 1 when nothing was found.
-    if let Command::Scan { images, json } = &cli.command {
-        return scan::run(images, *json);
+    if let Command::Scan { images, json, best_of } = &cli.command {
+        return scan::run(images, *json, *best_of);
     }
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,

@@ -29,7 +29,7 @@ struct CodeResult {
     pts: Vec<[f32; 2]>,
 }
 
-pub(crate) fn run(images: &[PathBuf], json: bool) -> ExitCode {
+pub(crate) fn run(images: &[PathBuf], json: bool, best_of: u32) -> ExitCode {
     let mut scanner = twofold_scan::Scanner::new();
     let (mut found_any, mut unreadable) = (false, false);
     for path in images {
@@ -46,9 +46,12 @@ pub(crate) fn run(images: &[PathBuf], json: bool) -> ExitCode {
             }
         };
         let load_ms = started.elapsed().as_secs_f64() * 1e3;
-        let started = Instant::now();
-        let found = scanner.scan(&gray);
-        let decode_ms = started.elapsed().as_secs_f64() * 1e3;
+        let (mut found, mut decode_ms) = (Vec::new(), f64::INFINITY);
+        for _ in 0..best_of {
+            let started = Instant::now();
+            found = scanner.scan(&gray);
+            decode_ms = decode_ms.min(started.elapsed().as_secs_f64() * 1e3);
+        }
         found_any |= !found.is_empty();
         let printed = if json {
             let line = ImageResult {

@@ -2,10 +2,14 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
+use rxing::Binarizer as _;
 use rxing::common::{GlobalHistogramBinarizer, HybridBinarizer};
 use rxing::multi::MultipleBarcodeReader;
 use rxing::qrcode::cpp_port::QrReader;
-use rxing::{BarcodeFormat, BinaryBitmap, DecodeHints, Luma8Source};
+use rxing::{BarcodeFormat, BinaryBitmap, DecodeHints, Luma8Source, RXingResult};
+
+use crate::binarize::{LocalAverage, MIN_SIDE};
+use crate::reader::{self, Pass};
 
 use crate::{Found, Point};
 
@@ -18,34 +22,71 @@ pub(crate) enum Binarizer {
     Histogram,
 }
 
-/// Every QR code rxing's zxing-cpp port finds in a luma buffer.
-pub(crate) fn rxing(luma: &[u8], width: u32, height: u32, binarizer: Binarizer, try_harder: bool) -> Vec<Found> {
-    let run = || -> Vec<Found> {
-        let Ok(source) = Luma8Source::new_with_slice(luma, width, height) else {
-            return Vec::new();
-        };
+/// Every QR code rxing's zxing-cpp port finds in a luma buffer; with
+/// `also_inverted`, a pass that finds nothing is repeated on the thresholded
+/// image with black and white swapped (dark mode).
+pub(crate) fn rxing(
+    luma: &[u8],
+    width: u32,
+    height: u32,
+    binarizer: Binarizer,
+    try_harder: bool,
+    also_inverted: bool,
+) -> Pass {
+    let run = || -> Pass {
         let hints = DecodeHints {
             TryHarder: Some(try_harder),
             PossibleFormats: Some([BarcodeFormat::QR_CODE].into_iter().collect()),
             ..DecodeHints::default()
         };
+        let small = (width as usize) < MIN_SIDE || (height as usize) < MIN_SIDE;
         let results = match binarizer {
-            Binarizer::Hybrid => {
-                QrReader.decode_multiple_with_hints(&mut BinaryBitmap::new(HybridBinarizer::new(source)), &hints)
+            Binarizer::Hybrid if !small => {
+                let Ok(local) = LocalAverage::new(luma, width, height) else {
+                    return Pass::default();
+                };
+                let Ok(matrix) = local.get_black_matrix() else {
+                    return Pass::default();
+                };
+                let pass = reader::read(&local, matrix, false);
+                if !pass.found.is_empty() || !also_inverted {
+                    return pass;
+                }
+                // Dark mode: the thresholded image flipped, not thresholded again.
+                let mut flipped = matrix.clone();
+                flipped.flip_self();
+                return reader::read(&local, &flipped, true);
             }
-            Binarizer::Histogram => QrReader
-                .decode_multiple_with_hints(&mut BinaryBitmap::new(GlobalHistogramBinarizer::new(source)), &hints),
+            Binarizer::Hybrid => {
+                let Ok(source) = Luma8Source::new_with_slice(luma, width, height) else {
+                    return Pass::default();
+                };
+                decode(&mut BinaryBitmap::new(HybridBinarizer::new(source)), &hints)
+            }
+            Binarizer::Histogram => {
+                let Ok(source) = Luma8Source::new_with_slice(luma, width, height) else {
+                    return Pass::default();
+                };
+                decode(&mut BinaryBitmap::new(GlobalHistogramBinarizer::new(source)), &hints)
+            }
         };
-        results
-            .unwrap_or_default()
+        let found = results
             .into_iter()
             .map(|result| Found {
                 text: result.getText().to_owned(),
                 corners: result.getPoints().iter().map(|p| Point { x: p.x, y: p.y }).collect(),
             })
-            .collect()
+            .collect();
+        Pass {
+            found,
+            unused_patterns: 0,
+        }
     };
     catch_unwind(AssertUnwindSafe(run)).unwrap_or_default()
+}
+
+fn decode<B: rxing::Binarizer>(bitmap: &mut BinaryBitmap<B>, hints: &DecodeHints) -> Vec<RXingResult> {
+    QrReader.decode_multiple_with_hints(bitmap, hints).unwrap_or_default()
 }
 
 /// Every QR code rqrr finds in a luma buffer.

@@ -8,23 +8,34 @@
 //!   which finds codes that rqrr misses (high versions, small modules, blur);
 //! - rqrr, the named engine, as a second opinion on what rxing misses.
 //!
+//! The first engine runs on our own thresholding and row scan (`binarize`,
+//! `reader`): the same local-average threshold and finder-pattern search as
+//! rxing's, bit for bit (tests compare them), but computed a block row and a
+//! word at a time. Those two steps were nine tenths of a pass in rxing; ours
+//! make a pass about four times cheaper.
+//!
 //! The pipeline is a ladder of attempts that stops at the first that finds
-//! something: the full-resolution image, then its inverse (dark-mode
-//! screenshots), then 3x, 2x and 9x downscales (photos of monitors and
-//! close-ups, where moire and noise defeat the binarizer), then another
-//! binarizer, an enlarged copy (tiny codes with no margin), and rqrr. Every
-//! engine call is guarded: a panic inside an engine becomes "nothing found",
-//! and images are bounded in size before any work starts.
+//! something: the full-resolution image, then the same thresholded image
+//! flipped (dark-mode screenshots), then 3x, 2x and 9x downscales (photos of
+//! monitors and close-ups, where moire and noise defeat the binarizer), then
+//! another binarizer, an inverted copy thresholded afresh, an enlarged copy
+//! (tiny codes with no margin), and rqrr. When finder patterns are left over
+//! after a success, one coarser rung runs too, for the second and third code
+//! in a photo. Every engine call is guarded: a panic inside an engine becomes "nothing found", and
+//! images are bounded in size before any work starts.
 //!
 //! Why rxing leads: on ../shared/qr-corpus, rqrr alone finds about 35% of
 //! the BoofCV photos' codes (mean of category rates, as measured when this
-//! crate was planned) and rxing's zxing-cpp port with try-harder 49% in one pass; the ladder reaches 72.1%, beside
-//! zxing-cpp's 71.3% (scripts/bench-scan.sh prints the table). rqrr stays
-//! as the last rungs, where it finds a few codes rxing does not.
+//! crate was planned) and rxing's zxing-cpp port with try-harder 49% in one
+//! pass; the ladder reaches 73.5%, beside zxing-cpp's 71.3%
+//! (scripts/bench-scan.sh prints the table). rqrr stays as the last rungs,
+//! where it finds a few codes rxing does not.
 #![forbid(unsafe_code)]
 
+mod binarize;
 mod engines;
 mod pipeline;
+mod reader;
 
 use std::path::Path;
 

@@ -1,0 +1,117 @@
+//! zxing-cpp's QR reading steps, from rxing's port, driven by our own row scan.
+//!
+//! rxing's `QrReader` finds finder-pattern candidates by turning every third
+//! row of the bit matrix into run lengths one bit at a time; after our
+//! thresholding, that scan was the larger half of a pass (perf over
+//! ../shared/qr-corpus). Here the run lengths come from the thresholded
+//! words a word at a time ([`LocalAverage::runs`]), and rxing's own public
+//! steps do the rest: the 1:1:3:1:1 test, locating each concentric pattern,
+//! grouping patterns in threes, sampling and decoding. Owning the loop also
+//! tells the pipeline how many finder patterns no decoded code used, which
+//! is the hint that more codes may be in the picture.
+
+use rxing::common::cpp_essentials::{
+    ConcentricPattern, FindLeftGuardBy, FixedPattern, IsPattern, LocateConcentricPattern, PatternRow, PatternType,
+    PatternView,
+};
+use rxing::common::{BitMatrix, DetectorRXingResult};
+use rxing::qrcode::cpp_port::decoder::Decode;
+use rxing::qrcode::cpp_port::detector::{GenerateFinderPatternSets, SampleQR};
+use rxing::{Point, point};
+
+use crate::binarize::LocalAverage;
+use crate::{Found, Point as Corner};
+
+/// The finder pattern's widths across its centre, in modules.
+const FINDER: FixedPattern<5, 7, false> = FixedPattern::new([1, 1, 3, 1, 1]);
+/// Rows between two scanned rows: every third, as zxing's try-harder mode.
+const ROW_STEP: usize = 3;
+
+/// What one pass over a thresholded image found.
+#[derive(Debug, Default)]
+pub(crate) struct Pass {
+    /// The decoded codes.
+    pub(crate) found: Vec<Found>,
+    /// Finder patterns that no decoded code used (0 where the engine does not say).
+    pub(crate) unused_patterns: usize,
+}
+
+/// Finds and decodes every QR code in `matrix`, whose rows `image` gives as
+/// run lengths (`inverted` when `matrix` is the flipped image).
+pub(crate) fn read(image: &LocalAverage<'_>, matrix: &BitMatrix, inverted: bool) -> Pass {
+    let mut patterns = finder_patterns(image, matrix, inverted);
+    let total = patterns.len();
+    let mut used: Vec<ConcentricPattern> = Vec::new();
+    let mut found = Vec::new();
+    for set in GenerateFinderPatternSets(&mut patterns) {
+        if [set.bl, set.tl, set.tr].iter().any(|p| used.contains(p)) {
+            continue;
+        }
+        let Ok(detected) = SampleQR(matrix, &set) else {
+            continue;
+        };
+        let Ok(decoded) = Decode(detected.getBits()) else {
+            continue;
+        };
+        if decoded.isValid() {
+            used.extend([set.bl, set.tl, set.tr]);
+            found.push(Found {
+                text: decoded.text(),
+                corners: detected.getPoints().iter().map(|p| Corner { x: p.x, y: p.y }).collect(),
+            });
+        }
+    }
+    Pass {
+        found,
+        unused_patterns: total.saturating_sub(used.len()),
+    }
+}
+
+/// A plausible 1:1:3:1:1 run at the start of `view`, or the next one.
+fn next_finder(view: PatternView<'_>) -> Option<PatternView<'_>> {
+    FindLeftGuardBy::<5, _>(view, 5, |window: &PatternView, space: Option<f32>| {
+        // The cheap shape test first: a wide centre, thin rings.
+        let width = |i: usize| u32::from(window[i]);
+        let (centre, outer, inner) = (width(2), width(0).max(width(4)), width(1).max(width(3)));
+        centre >= 3
+            && centre >= 2 * outer
+            && centre >= inner
+            && IsPattern::<true, 5, 7, false>(window, &FINDER, space, 0.1, 0.0, 0.0) != 0.0
+    })
+    .ok()
+    .filter(PatternView::isValid)
+}
+
+/// Every finder pattern whose centre row is among the scanned rows.
+fn finder_patterns(image: &LocalAverage<'_>, matrix: &BitMatrix, inverted: bool) -> Vec<ConcentricPattern> {
+    let mut patterns: Vec<ConcentricPattern> = Vec::new();
+    let mut runs = Vec::new();
+    for y in (ROW_STEP - 1..matrix.height() as usize).step_by(ROW_STEP) {
+        image.runs(y, inverted, &mut runs);
+        let row = PatternRow::new(std::mem::take(&mut runs));
+        let mut view = PatternView::new(&row);
+        while let Some(candidate) = next_finder(view) {
+            view = candidate;
+            let centre_x =
+                f32::from(view.pixelsInFront()) + f32::from(view[0]) + f32::from(view[1]) + f32::from(view[2]) / 2.0;
+            let centre = point(centre_x, y as f32 + 0.5);
+            let inside_known = patterns
+                .iter()
+                .any(|known| Point::distance(centre, known.p) < known.size as f32 / 2.0);
+            if !inside_known {
+                let width: PatternType = view.iter().sum();
+                // Three times the run's width: room for a skewed pattern.
+                if let Some(pattern) =
+                    LocateConcentricPattern::<true, 5, 7>(matrix, &FINDER.into(), centre, i32::from(width) * 3)
+                {
+                    patterns.push(pattern);
+                }
+            }
+            view.skipPair();
+            view.skipPair();
+            view.extend();
+        }
+        runs = row.into_iter().collect();
+    }
+    patterns
+}
