@@ -1,19 +1,14 @@
 //! `twofold scan` on real images: exit status, text and JSON output.
 #![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
 
-use std::path::PathBuf;
+mod common;
+
 use std::process::{Command, Output};
 
+use common::shared_path;
+
 fn corpus(relative: &str) -> String {
-    let shared = std::env::var_os("TWOFOLD_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared"));
-    shared
-        .join("qr-corpus/images")
-        .join(relative)
-        .to_str()
-        .unwrap()
-        .to_owned()
+    shared_path(&format!("qr-corpus/images/{relative}"))
 }
 
 fn twofold(args: &[&str]) -> Output {

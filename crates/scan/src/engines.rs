@@ -40,45 +40,39 @@ pub(crate) fn rxing(
             ..DecodeHints::default()
         };
         let small = (width as usize) < MIN_SIDE || (height as usize) < MIN_SIDE;
-        let results = match binarizer {
-            Binarizer::Hybrid if !small => {
-                let Ok(local) = LocalAverage::new(luma, width, height) else {
-                    return Pass::default();
-                };
-                let Ok(matrix) = local.get_black_matrix() else {
-                    return Pass::default();
-                };
-                let pass = reader::read(&local, matrix, false);
-                if !pass.found.is_empty() || !also_inverted {
-                    return pass;
-                }
-                // Dark mode: the thresholded image flipped, not thresholded again.
-                let mut flipped = matrix.clone();
-                flipped.flip_self();
-                return reader::read(&local, &flipped, true);
+        if binarizer == Binarizer::Hybrid && !small {
+            let Ok(local) = LocalAverage::new(luma, width, height) else {
+                return Pass::default();
+            };
+            let Ok(matrix) = local.get_black_matrix() else {
+                return Pass::default();
+            };
+            let pass = reader::read(&local, matrix, false, try_harder);
+            if !pass.found.is_empty() || !also_inverted {
+                return pass;
             }
-            Binarizer::Hybrid => {
-                let Ok(source) = Luma8Source::new_with_slice(luma, width, height) else {
-                    return Pass::default();
-                };
-                decode(&mut BinaryBitmap::new(HybridBinarizer::new(source)), &hints)
-            }
-            Binarizer::Histogram => {
-                let Ok(source) = Luma8Source::new_with_slice(luma, width, height) else {
-                    return Pass::default();
-                };
-                decode(&mut BinaryBitmap::new(GlobalHistogramBinarizer::new(source)), &hints)
-            }
+            // Dark mode: the thresholded image flipped, not thresholded again.
+            let mut flipped = matrix.clone();
+            flipped.flip_self();
+            return reader::read(&local, &flipped, true, try_harder);
+        }
+        // Images too small for our thresholding, and the histogram binarizer:
+        // rxing's own reader.
+        let Ok(source) = Luma8Source::new_with_slice(luma, width, height) else {
+            return Pass::default();
         };
-        let found = results
-            .into_iter()
-            .map(|result| Found {
-                text: result.getText().to_owned(),
-                corners: result.getPoints().iter().map(|p| Point { x: p.x, y: p.y }).collect(),
-            })
-            .collect();
+        let results = match binarizer {
+            Binarizer::Hybrid => decode(&mut BinaryBitmap::new(HybridBinarizer::new(source)), &hints),
+            Binarizer::Histogram => decode(&mut BinaryBitmap::new(GlobalHistogramBinarizer::new(source)), &hints),
+        };
         Pass {
-            found,
+            found: results
+                .iter()
+                .map(|result| Found {
+                    text: result.getText().to_owned(),
+                    corners: reader::corners(result.getPoints()),
+                })
+                .collect(),
             unused_patterns: 0,
         }
     };

@@ -24,8 +24,11 @@ use crate::{Found, Point as Corner};
 
 /// The finder pattern's widths across its centre, in modules.
 const FINDER: FixedPattern<5, 7, false> = FixedPattern::new([1, 1, 3, 1, 1]);
-/// Rows between two scanned rows: every third, as zxing's try-harder mode.
-const ROW_STEP: usize = 3;
+/// Rows between two scanned rows when trying hard: every third, as zxing.
+const HARD_ROW_STEP: usize = 3;
+/// The largest code (in modules) the quick row step still crosses at least
+/// three times when it fills a quarter of the image's height: version 20, as zxing.
+const QUICK_MAX_MODULES: usize = 20 * 4 + 17;
 
 /// What one pass over a thresholded image found.
 #[derive(Debug, Default)]
@@ -37,9 +40,16 @@ pub(crate) struct Pass {
 }
 
 /// Finds and decodes every QR code in `matrix`, whose rows `image` gives as
-/// run lengths (`inverted` when `matrix` is the flipped image).
-pub(crate) fn read(image: &LocalAverage<'_>, matrix: &BitMatrix, inverted: bool) -> Pass {
-    let mut patterns = finder_patterns(image, matrix, inverted);
+/// run lengths (`inverted` when `matrix` is the flipped image); `try_harder`
+/// scans every third row instead of fewer.
+pub(crate) fn read(image: &LocalAverage<'_>, matrix: &BitMatrix, inverted: bool, try_harder: bool) -> Pass {
+    let height = matrix.height() as usize;
+    let row_step = if try_harder {
+        HARD_ROW_STEP
+    } else {
+        (3 * height / (4 * QUICK_MAX_MODULES)).max(HARD_ROW_STEP)
+    };
+    let mut patterns = finder_patterns(image, matrix, inverted, row_step);
     let total = patterns.len();
     let mut used: Vec<ConcentricPattern> = Vec::new();
     let mut found = Vec::new();
@@ -57,7 +67,7 @@ pub(crate) fn read(image: &LocalAverage<'_>, matrix: &BitMatrix, inverted: bool)
             used.extend([set.bl, set.tl, set.tr]);
             found.push(Found {
                 text: decoded.text(),
-                corners: detected.getPoints().iter().map(|p| Corner { x: p.x, y: p.y }).collect(),
+                corners: corners(detected.getPoints()),
             });
         }
     }
@@ -65,6 +75,11 @@ pub(crate) fn read(image: &LocalAverage<'_>, matrix: &BitMatrix, inverted: bool)
         found,
         unused_patterns: total.saturating_sub(used.len()),
     }
+}
+
+/// rxing's points as our corners.
+pub(crate) fn corners(points: &[Point]) -> Vec<Corner> {
+    points.iter().map(|p| Corner { x: p.x, y: p.y }).collect()
 }
 
 /// A plausible 1:1:3:1:1 run at the start of `view`, or the next one.
@@ -83,10 +98,15 @@ fn next_finder(view: PatternView<'_>) -> Option<PatternView<'_>> {
 }
 
 /// Every finder pattern whose centre row is among the scanned rows.
-fn finder_patterns(image: &LocalAverage<'_>, matrix: &BitMatrix, inverted: bool) -> Vec<ConcentricPattern> {
+fn finder_patterns(
+    image: &LocalAverage<'_>,
+    matrix: &BitMatrix,
+    inverted: bool,
+    row_step: usize,
+) -> Vec<ConcentricPattern> {
     let mut patterns: Vec<ConcentricPattern> = Vec::new();
     let mut runs = Vec::new();
-    for y in (ROW_STEP - 1..matrix.height() as usize).step_by(ROW_STEP) {
+    for y in (row_step - 1..matrix.height() as usize).step_by(row_step) {
         image.runs(y, inverted, &mut runs);
         let row = PatternRow::new(std::mem::take(&mut runs));
         let mut view = PatternView::new(&row);
