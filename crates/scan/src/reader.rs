@@ -10,13 +10,14 @@
 //! tells the pipeline how many finder patterns no decoded code used, which
 //! is the hint that more codes may be in the picture.
 
+use rxing::common::cpp_essentials::intersect;
 use rxing::common::cpp_essentials::{
     ConcentricPattern, FindLeftGuardBy, FixedPattern, IsPattern, LocateConcentricPattern, PatternRow, PatternType,
     PatternView,
 };
-use rxing::common::{BitMatrix, DetectorRXingResult};
+use rxing::common::{BitMatrix, DefaultGridSampler, DetectorRXingResult, GridSampler, Quadrilateral, SamplerControl};
 use rxing::qrcode::cpp_port::decoder::Decode;
-use rxing::qrcode::cpp_port::detector::{GenerateFinderPatternSets, SampleQR};
+use rxing::qrcode::cpp_port::detector::{FinderPatternSet, GenerateFinderPatternSets, Mod2Pix, SampleQR, TraceLine};
 use rxing::{Point, point};
 
 use crate::binarize::LocalAverage;
@@ -60,14 +61,23 @@ pub(crate) fn read(image: &LocalAverage<'_>, matrix: &BitMatrix, inverted: bool,
         let Ok(detected) = SampleQR(matrix, &set) else {
             continue;
         };
-        let Ok(decoded) = Decode(detected.getBits()) else {
-            continue;
-        };
-        if decoded.isValid() {
+        let mut decoded = Decode(detected.getBits())
+            .ok()
+            .filter(|d| d.isValid())
+            .map(|d| (d, corners(detected.getPoints())));
+        if decoded.is_none() && detected.getBits().width() == VERSION_1 {
+            decoded = resample_version_1(matrix, &set).and_then(|(bits, points)| {
+                Decode(&bits)
+                    .ok()
+                    .filter(|d| d.isValid())
+                    .map(|d| (d, corners(&points)))
+            });
+        }
+        if let Some((decoded, corners)) = decoded {
             used.extend([set.bl, set.tl, set.tr]);
             found.push(Found {
                 text: decoded.text(),
-                corners: corners(detected.getPoints()),
+                corners,
             });
         }
     }
@@ -75,6 +85,47 @@ pub(crate) fn read(image: &LocalAverage<'_>, matrix: &BitMatrix, inverted: bool,
         found,
         unused_patterns: total.saturating_sub(used.len()),
     }
+}
+
+/// Modules on a side of a version 1 code, the only version without an alignment pattern.
+const VERSION_1: u32 = 21;
+
+/// Samples a version 1 code again, its fourth corner taken where the edges
+/// of the finder patterns meet. rxing takes that corner only for tilted
+/// codes and otherwise completes a parallelogram from the three finder
+/// patterns, which misreads the modules far from them when the paper bends
+/// or the camera looks at an angle (boofcv-nominal/image029.jpg).
+fn resample_version_1(matrix: &BitMatrix, set: &FinderPatternSet) -> Option<(BitMatrix, [Point; 4])> {
+    let edge = |from: Point, depth: i32| TraceLine(matrix, from, set.tl.p, depth);
+    let (bl_outer, bl_inner, tr_outer, tr_inner) = (
+        edge(set.bl.p, 2),
+        edge(set.bl.p, 3),
+        edge(set.tr.p, 2),
+        edge(set.tr.p, 3),
+    );
+    let outer = intersect(&bl_outer, &tr_outer).ok()?;
+    let inner = intersect(&bl_inner, &tr_inner).ok()?;
+    let corner = (outer + inner) / 2.0;
+    if !matrix.is_in(corner) {
+        return None;
+    }
+    let side = VERSION_1 as i32;
+    // The corner found is the centre of where an alignment pattern would
+    // sit: three modules in from the code's corner on each axis.
+    let transform = Mod2Pix(
+        side,
+        point(3.0, 3.0),
+        Quadrilateral::from([set.tl.p, set.tr.p, corner, set.bl.p]),
+    )
+    .ok()?;
+    let whole = SamplerControl {
+        p0: point(0.0, 0.0),
+        p1: point(VERSION_1 as f32, VERSION_1 as f32),
+        transform,
+    };
+    DefaultGridSampler
+        .sample_grid(matrix, VERSION_1, VERSION_1, &[whole])
+        .ok()
 }
 
 /// rxing's points as our corners.

@@ -216,3 +216,22 @@ fn no_corpus_image_makes_the_scanner_panic() {
     }
     assert_eq!(count, 425);
 }
+
+/// A photographed ticket with the same version 1 code twice: rxing's own
+/// sampling misreads the right-hand one (no alignment pattern, bent paper);
+/// the scanner resamples it from the finder patterns' edges and finds both.
+#[test]
+fn both_version_1_codes_on_a_bent_ticket() {
+    let found = twofold_scan::scan_file(&corpus().join("boofcv-nominal/image029.jpg")).unwrap();
+    let centres: Vec<f32> = found
+        .iter()
+        .filter(|f| f.text == "0555506635839349055557")
+        .map(|f| f.corners.iter().map(|p| p.x).sum::<f32>() / f.corners.len() as f32)
+        .collect();
+    assert_eq!(centres.len(), 2, "{found:?}");
+    // One code in each half of the 756-pixel-wide photo.
+    assert!(
+        centres.iter().any(|&x| x < 378.0) && centres.iter().any(|&x| x > 378.0),
+        "{centres:?}"
+    );
+}
