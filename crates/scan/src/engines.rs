@@ -8,7 +8,7 @@ use rxing::multi::MultipleBarcodeReader;
 use rxing::qrcode::cpp_port::QrReader;
 use rxing::{BarcodeFormat, BinaryBitmap, DecodeHints, Luma8Source, RXingResult};
 
-use crate::binarize::{LocalAverage, MIN_SIDE};
+use crate::binarize::{LocalAverage, MIN_SIDE, Rule};
 use crate::reader::{self, Pass};
 
 use crate::{Found, Point};
@@ -18,6 +18,8 @@ use crate::{Found, Point};
 pub(crate) enum Binarizer {
     /// Local thresholds over 8x8 blocks: shadows, glare, uneven light.
     Hybrid,
+    /// Local thresholds over 8x8 blocks, zxing-cpp 2's midrange rule.
+    Midrange,
     /// One threshold from the histogram of each row: sharp, evenly lit images.
     Histogram,
 }
@@ -40,8 +42,13 @@ pub(crate) fn rxing(
             ..DecodeHints::default()
         };
         let small = (width as usize) < MIN_SIDE || (height as usize) < MIN_SIDE;
-        if binarizer == Binarizer::Hybrid && !small {
-            let Ok(local) = LocalAverage::new(luma, width, height) else {
+        let rule = match binarizer {
+            Binarizer::Hybrid => Some(Rule::Mean),
+            Binarizer::Midrange => Some(Rule::Midrange),
+            Binarizer::Histogram => None,
+        };
+        if let (Some(rule), false) = (rule, small) {
+            let Ok(local) = LocalAverage::new(luma, width, height, rule) else {
                 return Pass::default();
             };
             let Ok(matrix) = local.get_black_matrix() else {
@@ -62,7 +69,9 @@ pub(crate) fn rxing(
             return Pass::default();
         };
         let results = match binarizer {
-            Binarizer::Hybrid => decode(&mut BinaryBitmap::new(HybridBinarizer::new(source)), &hints),
+            Binarizer::Hybrid | Binarizer::Midrange => {
+                decode(&mut BinaryBitmap::new(HybridBinarizer::new(source)), &hints)
+            }
             Binarizer::Histogram => decode(&mut BinaryBitmap::new(GlobalHistogramBinarizer::new(source)), &hints),
         };
         Pass {

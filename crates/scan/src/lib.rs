@@ -9,27 +9,29 @@
 //! - rqrr, the named engine, as a second opinion on what rxing misses.
 //!
 //! The first engine runs on our own thresholding and row scan (`binarize`,
-//! `reader`): the same local-average threshold and finder-pattern search as
-//! rxing's, bit for bit (tests compare them), but computed a block row and a
-//! word at a time. Those two steps were nine tenths of a pass in rxing; ours
+//! `reader`): rxing's local-average threshold and finder-pattern search, bit
+//! for bit (tests compare them), but computed a block row and a word at a
+//! time, plus zxing-cpp 2's midrange threshold, which rxing lacks. Those two steps were nine tenths of a pass in rxing; ours
 //! make a pass about four times cheaper. Version 1 codes (no alignment
 //! pattern) that rxing's sampling misreads are sampled again with their
 //! fourth corner found from the finder patterns' edges.
 //!
 //! The pipeline is a ladder of attempts that stops at the first that finds
-//! something: the full-resolution image, then the same thresholded image
-//! flipped (dark-mode screenshots), then 3x, 2x and 9x downscales (photos of
+//! something: the full-resolution image with the midrange threshold, then
+//! the same thresholded image flipped (dark-mode screenshots), then the mean
+//! threshold, then 3x, 2x and 9x downscales (photos of
 //! monitors and close-ups, where moire and noise defeat the binarizer), then
 //! another binarizer, an inverted copy thresholded afresh, an enlarged copy
 //! (tiny codes with no margin), and rqrr. When finder patterns are left over
-//! after a success, one coarser rung runs too, for the second and third code
-//! in a photo. Every engine call is guarded: a panic inside an engine becomes "nothing found", and
-//! images are bounded in size before any work starts.
+//! after a success, the next rxing rung runs too, for the second and third
+//! code in a photo. Every engine call is guarded: a panic inside an engine
+//! becomes "nothing found", and images are bounded in size before any work
+//! starts.
 //!
 //! Why rxing leads: on ../shared/qr-corpus, rqrr alone finds about 35% of
 //! the BoofCV photos' codes (mean of category rates, as measured when this
 //! crate was planned) and rxing's zxing-cpp port with try-harder 49% in one
-//! pass; the ladder reaches 74.1%, beside zxing-cpp's 71.3%
+//! pass; the ladder reaches 75.5%, beside zxing-cpp's 71.3%
 //! (scripts/bench-scan.sh prints the table). rqrr stays as the last rungs,
 //! where it finds a few codes rxing does not.
 #![forbid(unsafe_code)]

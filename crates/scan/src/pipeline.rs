@@ -28,10 +28,10 @@ enum Attempt {
 }
 
 /// Unused finder patterns, after a rung found a code, that make the scanner
-/// look once more at a coarser scale: two are a code whose third pattern the
-/// full-size pass missed. Measured on ../shared/qr-corpus: at 3, four more
-/// codes in the brightness photos for about 0.4 ms more median time; at 2,
-/// one more nominal code too, at no measurable cost.
+/// look once more with the next rxing rung: two are a code whose third
+/// pattern the first pass missed. Measured on ../shared/qr-corpus, where
+/// this finds the second and third codes of several brightness, rotations
+/// and nominal photos.
 const LEFTOVER_PATTERNS: usize = 2;
 
 /// Images smaller than this (in both sides) get the [`Attempt::Enlarge`] rung.
@@ -39,19 +39,45 @@ const TINY: u32 = 256;
 
 /// The ladder, cheapest and likeliest first.
 // Measured on ../shared/qr-corpus (see README, "Scanning"): try-harder
-// rxing at full size finds most codes, and the same thresholded image
-// flipped covers dark mode; a 3x
-// shrink (zxing-cpp's own pyramid factor) covers photos of monitors and
-// close-ups where moire or noise defeats the binarizer; 2x and 9x cover
-// what falls between; the global-histogram binarizer and rqrr add a few
-// damaged and low-contrast codes; an inverted copy thresholded afresh finds
-// the odd dark-mode code the flipped threshold misses; enlarging rescues
-// codes with no margin.
+// rxing at full size with zxing-cpp 2's midrange threshold finds most codes,
+// and the same thresholded image flipped covers dark mode; the original
+// zxing mean threshold at full size finds others (and is the look-again
+// rung for photos with several codes); 3x (zxing-cpp's own pyramid factor),
+// 2x and 9x shrinks cover photos of monitors and close-ups, where moire or
+// noise defeats the binarizer, with the midrange rule and then the mean
+// rule; the global-histogram binarizer and rqrr add a few damaged and
+// low-contrast codes; an inverted copy thresholded afresh finds the odd
+// dark-mode code the flipped threshold misses; enlarging rescues codes with
+// no margin.
 const LADDER: &[Attempt] = &[
     Attempt::Rxing {
         factor: 1,
         also_inverted: true,
+        binarizer: Binarizer::Midrange,
+        try_harder: true,
+    },
+    Attempt::Rxing {
+        factor: 1,
+        also_inverted: false,
         binarizer: Binarizer::Hybrid,
+        try_harder: true,
+    },
+    Attempt::Rxing {
+        factor: 3,
+        also_inverted: false,
+        binarizer: Binarizer::Midrange,
+        try_harder: true,
+    },
+    Attempt::Rxing {
+        factor: 2,
+        also_inverted: false,
+        binarizer: Binarizer::Midrange,
+        try_harder: true,
+    },
+    Attempt::Rxing {
+        factor: 9,
+        also_inverted: false,
+        binarizer: Binarizer::Midrange,
         try_harder: true,
     },
     Attempt::Rxing {
@@ -62,12 +88,6 @@ const LADDER: &[Attempt] = &[
     },
     Attempt::Rxing {
         factor: 2,
-        also_inverted: false,
-        binarizer: Binarizer::Hybrid,
-        try_harder: true,
-    },
-    Attempt::Rxing {
-        factor: 9,
         also_inverted: false,
         binarizer: Binarizer::Hybrid,
         try_harder: true,
@@ -127,13 +147,14 @@ impl Scanner {
             (fitted.as_slice(), w, h)
         };
         let mut found = Vec::new();
-        // After the first rung that finds something, one more shrunk rung
-        // runs if finder patterns were left over: another code may be there
-        // that only shows at a coarser scale (photos with 2-3 codes).
+        // After the first rung that finds something, the next rxing rung (the
+        // other threshold rule, or a coarser scale) runs too if finder
+        // patterns were left over: another code may be there that only shows
+        // in another view (photos with 2-3 codes).
         let mut looked_again = false;
         for attempt in LADDER {
-            let shrunk = matches!(attempt, Attempt::Rxing { factor, .. } if *factor > 1);
-            if !found.is_empty() && (!shrunk || looked_again) {
+            let another_view = matches!(attempt, Attempt::Rxing { .. });
+            if !found.is_empty() && (!another_view || looked_again) {
                 break;
             }
             looked_again = !found.is_empty();
