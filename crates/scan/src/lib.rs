@@ -22,7 +22,8 @@
 //! threshold, then 3x, 2x and 9x downscales (photos of
 //! monitors and close-ups, where moire and noise defeat the binarizer), then
 //! another binarizer, an inverted copy thresholded afresh, an enlarged copy
-//! (tiny codes with no margin), and rqrr. When finder patterns are left over
+//! (tiny codes with no margin), a 2x magnified copy of small photos (codes
+//! whose modules are 2-3 pixels wide), and rqrr. When finder patterns are left over
 //! after a success, the next rxing rung runs too, for the second and third
 //! code in a photo. Every engine call is guarded: a panic inside an engine
 //! becomes "nothing found", and images are bounded in size before any work
@@ -31,7 +32,7 @@
 //! Why rxing leads: on ../shared/qr-corpus, rqrr alone finds about 35% of
 //! the BoofCV photos' codes (mean of category rates, as measured when this
 //! crate was planned) and rxing's zxing-cpp port with try-harder 49% in one
-//! pass; the ladder reaches 75.5%, beside zxing-cpp's 71.3%
+//! pass; the ladder reaches 76.0%, beside zxing-cpp's 71.3%
 //! (scripts/bench-scan.sh prints the table). rqrr stays as the last rungs,
 //! where it finds a few codes rxing does not.
 #![forbid(unsafe_code)]

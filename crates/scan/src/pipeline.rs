@@ -25,6 +25,10 @@ enum Attempt {
     /// rxing on a tiny image enlarged, with a white margin added: codes
     /// cropped to their edge (no quiet zone) and thumbnails.
     Enlarge,
+    /// rxing on a small image scaled up 2x with bilinear interpolation:
+    /// codes whose modules are 2-3 pixels wide, where one pixel's error
+    /// breaks a finder pattern's 1:1:3:1:1 ratio.
+    Magnify,
 }
 
 /// Unused finder patterns, after a rung found a code, that make the scanner
@@ -37,6 +41,10 @@ const LEFTOVER_PATTERNS: usize = 2;
 /// Images smaller than this (in both sides) get the [`Attempt::Enlarge`] rung.
 const TINY: u32 = 256;
 
+/// Images with at most this many pixels get the [`Attempt::Magnify`] rung
+/// (so its copy has at most 4 MP).
+const SMALL: u64 = 1 << 20;
+
 /// The ladder, cheapest and likeliest first.
 // Measured on ../shared/qr-corpus (see README, "Scanning"): try-harder
 // rxing at full size with zxing-cpp 2's midrange threshold finds most codes,
@@ -48,7 +56,8 @@ const TINY: u32 = 256;
 // rule; the global-histogram binarizer and rqrr add a few damaged and
 // low-contrast codes; an inverted copy thresholded afresh finds the odd
 // dark-mode code the flipped threshold misses; enlarging rescues codes with
-// no margin.
+// no margin, and magnifying small photos 2x finds codes whose modules are
+// only 2-3 pixels wide (boofcv-nominal/image001.jpg, 550x308).
 const LADDER: &[Attempt] = &[
     Attempt::Rxing {
         factor: 1,
@@ -100,6 +109,7 @@ const LADDER: &[Attempt] = &[
     },
     Attempt::Inverse,
     Attempt::Enlarge,
+    Attempt::Magnify,
     Attempt::Rqrr { factor: 2 },
     Attempt::Rqrr { factor: 1 },
 ];
@@ -189,6 +199,17 @@ impl Scanner {
                     unused_patterns: 0,
                 };
             }
+            Attempt::Magnify => {
+                if u64::from(width) * u64::from(height) > SMALL {
+                    return Pass::default();
+                }
+                let mut work = std::mem::take(&mut self.work);
+                let (w, h) = magnify(luma, width, height, &mut work);
+                let mut pass = engines::rxing(&work, w, h, Binarizer::Midrange, true, false);
+                self.work = work;
+                scale_corners(&mut pass.found, 0.5);
+                return pass;
+            }
         };
         // A shrink that leaves too few pixels for any code is not worth trying.
         if width / factor < 21 || height / factor < 21 {
@@ -208,7 +229,7 @@ impl Scanner {
                 also_inverted,
                 ..
             } => engines::rxing(buffer, w, h, binarizer, try_harder, also_inverted),
-            Attempt::Rqrr { .. } | Attempt::Enlarge | Attempt::Inverse => Pass {
+            Attempt::Rqrr { .. } | Attempt::Enlarge | Attempt::Magnify | Attempt::Inverse => Pass {
                 found: engines::rqrr(buffer, w, h),
                 unused_patterns: 0,
             },
@@ -287,6 +308,47 @@ fn shrink(luma: &[u8], width: u32, height: u32, factor: u32, out: &mut Vec<u8>) 
     (w, h)
 }
 
+/// Bilinear 2x upscale into `out`; returns the new size. Each new pixel
+/// weighs its source pixel 3/4 and the neighbour on its side 1/4, in each
+/// direction (edges repeat).
+fn magnify(luma: &[u8], width: u32, height: u32, out: &mut Vec<u8>) -> (u32, u32) {
+    let (w, h) = (width as usize, height as usize);
+    out.clear();
+    if w == 0 || h == 0 {
+        return (0, 0);
+    }
+    // Rows first: each source row becomes two rows of 2w pixels, kept in
+    // u16 with 4x the value so the column pass can round once.
+    let mut wide = vec![0u16; 2 * w * h];
+    for (row, dst) in luma.chunks_exact(w).take(h).zip(wide.chunks_exact_mut(2 * w)) {
+        for (x, pair) in dst.chunks_exact_mut(2).enumerate() {
+            let at = |i: usize| u16::from(row.get(i).copied().unwrap_or(255));
+            let (left, centre, right) = (at(x.saturating_sub(1)), at(x), at((x + 1).min(w - 1)));
+            if let [a, b] = pair {
+                *a = 3 * centre + left;
+                *b = 3 * centre + right;
+            }
+        }
+    }
+    out.reserve(4 * w * h);
+    let rows: Vec<&[u16]> = wide.chunks_exact(2 * w).collect();
+    for y in 0..h {
+        let (above, centre, below) = (rows.get(y.saturating_sub(1)), rows.get(y), rows.get((y + 1).min(h - 1)));
+        let (Some(above), Some(centre), Some(below)) = (above, centre, below) else {
+            break;
+        };
+        for side in [above, below] {
+            out.extend(
+                centre
+                    .iter()
+                    .zip(side.iter())
+                    .map(|(&c, &s)| ((3 * u32::from(c) + u32::from(s) + 8) / 16) as u8),
+            );
+        }
+    }
+    (2 * width, 2 * height)
+}
+
 fn scale_corners(found: &mut [Found], factor: f32) {
     for code in found {
         for point in &mut code.corners {
@@ -326,4 +388,24 @@ fn dedup(found: Vec<Found>) -> Vec<Found> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn magnify_keeps_flat_areas_and_blends_edges() {
+        // A 4x2 image, dark left half, light right half.
+        let luma = [0, 0, 200, 200, 0, 0, 200, 200];
+        let mut out = Vec::new();
+        assert_eq!(magnify(&luma, 4, 2, &mut out), (8, 4));
+        // Every row the same (no vertical change); the edge pixels weigh
+        // their own side 3/4 and the other 1/4.
+        for row in out.chunks_exact(8) {
+            assert_eq!(row, [0, 0, 0, 50, 150, 200, 200, 200]);
+        }
+        assert_eq!(magnify(&[], 0, 0, &mut out), (0, 0));
+        assert!(out.is_empty());
+    }
 }

@@ -235,3 +235,22 @@ fn both_version_1_codes_on_a_bent_ticket() {
         "{centres:?}"
     );
 }
+
+/// A small photo (550x308) of a screen with two codes whose modules are
+/// about 2.5 pixels wide: found only in the 2x magnified copy, each at its
+/// place (the corners are mapped back to the photo).
+#[test]
+fn two_codes_with_tiny_modules_in_a_small_photo() {
+    let found = twofold_scan::scan_file(&corpus().join("boofcv-nominal/image001.jpg")).unwrap();
+    let centre_x = |text: &str| {
+        found
+            .iter()
+            .find(|f| f.text == text)
+            .map(|f| f.corners.iter().map(|p| p.x).sum::<f32>() / f.corners.len() as f32)
+    };
+    // The labelled quads put the Facebook code at x 211-284, Instagram at 321-402.
+    let facebook = centre_x("https://www.facebook.com/Lethmik/").unwrap_or_else(|| panic!("{found:?}"));
+    let instagram = centre_x("https://www.instagram.com/lethmik/").unwrap_or_else(|| panic!("{found:?}"));
+    assert!((211.0..284.0).contains(&facebook), "{facebook}");
+    assert!((321.0..402.0).contains(&instagram), "{instagram}");
+}
