@@ -8,7 +8,10 @@ set -euo pipefail
 # the keychain tests; oathtool, the independent HOTP/TOTP implementation the
 # tests compare against.
 # zbar-tools reads back the exported Google QR codes in the tests.
-packages=(build-essential pkg-config libdbus-1-dev dbus-daemon gnome-keyring libsecret-tools oathtool zbar-tools)
+# redis-server backs the verifier's shared-store tests; chromium and
+# chromium-driver render the example portal for its end-to-end test.
+packages=(build-essential pkg-config libdbus-1-dev dbus-daemon gnome-keyring libsecret-tools oathtool zbar-tools
+  redis-server chromium chromium-driver)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

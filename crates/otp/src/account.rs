@@ -175,6 +175,14 @@ pub enum AccountError {
         /// The value given, quoted and shortened.
         value: String,
     },
+    /// A keyed HMAC state of the wrong length for its hash.
+    #[error("keyed state: {length} bytes is not a keyed {algorithm} state; it was stored for another hash, or damaged")]
+    KeyedState {
+        /// The hash it was read as.
+        algorithm: Algorithm,
+        /// Its length in bytes.
+        length: usize,
+    },
 }
 
 /// One login's second factor: labels for people, the secret and the code

@@ -1,14 +1,20 @@
 //! One-time codes: RFC 4226 HOTP, RFC 6238 TOTP and Steam Guard.
 //!
-//! The HMAC of the moving factor comes from `totp-rs` through its
-//! non-compliant builder, which takes secrets of any length (80-bit keys are
-//! common: GitHub, Okta). The truncation to digits is ours, in 64-bit
-//! arithmetic: `totp-rs` computes `10^digits` in 32 bits and panics at 10
-//! digits, and knows no 5-digit codes.
+//! The HMAC is keyed once per [`Generator`] (see `keyed.rs`, over the
+//! compression functions of RustCrypto's `sha1` and `sha2`, the crates
+//! `totp-rs` builds on): a verifier checking a window of steps, or a list
+//! drawing this code and the next, pays for the key once, not per code.
+//! `totp-rs` cannot keep a keyed HMAC between steps; its codes are the
+//! cross-check in the tests. The truncation to
+//! digits is ours, in 64-bit arithmetic: `totp-rs` computes `10^digits` in
+//! 32 bits and panics at 10 digits, and knows no 5-digit codes.
 
 use std::fmt;
 
-use crate::account::{Account, Algorithm, Kind};
+use crate::Secret;
+use crate::account::{Account, AccountError, Algorithm, Kind, MAX_DIGITS, MIN_DIGITS};
+use crate::keyed::Keyed;
+use zeroize::Zeroizing;
 
 /// Steam Guard's alphabet: digits and consonants that cannot be misread.
 const STEAM_ALPHABET: &[u8; 26] = b"23456789BCDFGHJKMNPQRTVWXY";
@@ -57,11 +63,14 @@ impl Account {
 
     /// The code for an explicit moving factor (a time step or an HOTP counter).
     pub fn code_for_counter(&self, counter: u64) -> Code {
-        let value = truncated_hmac(self.secret.expose(), self.effective_algorithm(), counter);
-        match self.kind {
-            Kind::Steam => Code(steam_characters(value)),
-            Kind::Totp { .. } | Kind::Hotp { .. } => Code(decimal_digits(value, self.digits())),
-        }
+        self.generator().code(counter)
+    }
+
+    /// This account's HMAC, keyed once, for computing many codes.
+    pub fn generator(&self) -> Generator {
+        let mut generator = Generator::keyed(&self.secret, self.effective_algorithm(), self.digits());
+        generator.steam = self.kind == Kind::Steam;
+        generator
     }
 
     /// Seconds until the code changes, from 1 to the period; `None` for HOTP,
@@ -74,22 +83,107 @@ impl Account {
     }
 }
 
-/// RFC 4226 section 5.3: HMAC of the 8-byte big-endian counter, then the
-/// 31-bit "dynamic truncation".
-fn truncated_hmac(secret: &[u8], algorithm: Algorithm, counter: u64) -> u32 {
-    let algorithm = match algorithm {
-        Algorithm::Sha1 => totp_rs::Algorithm::SHA1,
-        Algorithm::Sha256 => totp_rs::Algorithm::SHA256,
-        Algorithm::Sha512 => totp_rs::Algorithm::SHA512,
-    };
-    // A step of 1 second makes `sign(counter)` the HMAC of the counter itself.
-    let hmac = totp_rs::Builder::new()
-        .with_algorithm(algorithm)
-        .with_secret(secret)
-        .with_step_duration(1)
-        .build_noncompliant();
-    let mac = hmac.sign(counter);
-    let mac = mac.as_ref();
+/// An account's codes from an HMAC keyed once: [`Account::generator`].
+/// Holds the keyed HMAC state, which is as secret as the key: it prints as
+/// `Generator { .. }` and is wiped when dropped.
+#[derive(Clone)]
+pub struct Generator {
+    mac: Keyed,
+    digits: u8,
+    steam: bool,
+}
+
+impl fmt::Debug for Generator {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Generator { .. }")
+    }
+}
+
+impl Generator {
+    /// Decimal codes of `digits` digits (5 to 10) from `secret` with
+    /// `algorithm`, without an [`Account`] around them (as a verifier keeps them).
+    pub fn new(secret: &Secret, algorithm: Algorithm, digits: u8) -> Result<Self, AccountError> {
+        if !(MIN_DIGITS..=MAX_DIGITS).contains(&digits) {
+            return Err(AccountError::Digits {
+                value: digits.to_string(),
+            });
+        }
+        Ok(Self::keyed(secret, algorithm, digits))
+    }
+
+    /// The keyed HMAC state, for storing instead of the secret where codes
+    /// are checked often (a verifier): with it, each code costs two runs of
+    /// the hash's compression function instead of four. It is as secret as
+    /// the key itself: store it encrypted, and wipe it (the value returned
+    /// wipes itself when dropped).
+    pub fn keyed_state(&self) -> Zeroizing<Vec<u8>> {
+        self.mac.to_bytes()
+    }
+
+    /// A generator from [`Generator::keyed_state`]'s bytes. Refused if the
+    /// length is not `algorithm`'s, or `digits` is outside 5 to 10.
+    pub fn from_keyed_state(algorithm: Algorithm, state: &[u8], digits: u8) -> Result<Self, AccountError> {
+        if !(MIN_DIGITS..=MAX_DIGITS).contains(&digits) {
+            return Err(AccountError::Digits {
+                value: digits.to_string(),
+            });
+        }
+        let mac = Keyed::from_bytes(algorithm, state).ok_or(AccountError::KeyedState {
+            algorithm,
+            length: state.len(),
+        })?;
+        Ok(Self {
+            mac,
+            digits,
+            steam: false,
+        })
+    }
+
+    fn keyed(secret: &Secret, algorithm: Algorithm, digits: u8) -> Self {
+        Self {
+            mac: Keyed::new(algorithm, secret.expose()),
+            digits,
+            steam: false,
+        }
+    }
+
+    /// The code for a moving factor (a time step or an HOTP counter).
+    pub fn code(&self, counter: u64) -> Code {
+        let value = self.truncated(counter);
+        if self.steam {
+            Code(steam_characters(value))
+        } else {
+            Code(decimal_digits(value, self.digits))
+        }
+    }
+
+    /// The code for a moving factor as the number its digits spell
+    /// (`"012345"` is 12345): what a verifier compares, without formatting
+    /// text. For Steam codes, the value their characters are drawn from.
+    pub fn number(&self, counter: u64) -> u32 {
+        let value = self.truncated(counter);
+        if self.steam {
+            value
+        } else {
+            (u64::from(value) % 10u64.pow(u32::from(self.digits))) as u32
+        }
+    }
+
+    /// The code length.
+    pub fn digits(&self) -> u8 {
+        self.digits
+    }
+
+    /// RFC 4226 section 5.3: HMAC of the 8-byte big-endian counter, then the
+    /// 31-bit "dynamic truncation".
+    fn truncated(&self, counter: u64) -> u32 {
+        let mut mac = [0u8; 64];
+        let length = self.mac.mac(counter, &mut mac);
+        truncate(mac.get(..length).unwrap_or_default())
+    }
+}
+
+fn truncate(mac: &[u8]) -> u32 {
     let offset = mac.last().map_or(0, |last| usize::from(last & 0x0f));
     // SHA-1, the shortest, gives 20 bytes; offset + 4 <= 19.
     let window = mac
@@ -177,5 +271,61 @@ mod tests {
         );
         assert_eq!(hotp.remaining_seconds(10), None);
         let _ = hotp.code_at(0);
+    }
+
+    #[test]
+    fn same_codes_as_totp_rs_and_numbers_spell_the_codes() {
+        // Secrets of 1 to 200 bytes (longer than a block, 64 or 128, are hashed first),
+        // each algorithm, counters up to the largest.
+        for length in 1..=200usize {
+            let secret: Vec<u8> = (0..length).map(|i| (i * 37 + length) as u8).collect();
+            for (algorithm, theirs) in [
+                (Algorithm::Sha1, totp_rs::Algorithm::SHA1),
+                (Algorithm::Sha256, totp_rs::Algorithm::SHA256),
+                (Algorithm::Sha512, totp_rs::Algorithm::SHA512),
+            ] {
+                let account = totp(&secret, algorithm, 8, 30);
+                let generator = account.generator();
+                let peer = totp_rs::Builder::new()
+                    .with_algorithm(theirs)
+                    .with_secret(secret.clone())
+                    .with_digits(8)
+                    .with_step_duration(1)
+                    .build_noncompliant();
+                for counter in [0, 1, length as u64 * 1_000_003, u64::MAX] {
+                    let code = generator.code(counter);
+                    assert_eq!(
+                        code.as_str(),
+                        peer.generate(counter).to_string(),
+                        "{length} bytes, {algorithm:?}, {counter}"
+                    );
+                    assert_eq!(generator.number(counter), code.as_str().parse::<u32>().unwrap());
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn generator_prints_nothing_of_the_key() {
+        let account = totp(b"12345678901234567890", Algorithm::Sha1, 6, 30);
+        assert_eq!(format!("{:?}", account.generator()), "Generator { .. }");
+    }
+
+    #[test]
+    fn keyed_state_round_trips_and_checks_its_length() {
+        for (algorithm, length) in [(Algorithm::Sha1, 40), (Algorithm::Sha256, 64), (Algorithm::Sha512, 128)] {
+            let account = totp(b"12345678901234567890", algorithm, 8, 30);
+            let generator = account.generator();
+            let state = generator.keyed_state();
+            assert_eq!(state.len(), length);
+            let back = Generator::from_keyed_state(algorithm, &state, 8).unwrap();
+            for counter in [0, 1, 59 / 30, u64::MAX] {
+                assert_eq!(back.code(counter), generator.code(counter));
+            }
+            assert!(Generator::from_keyed_state(algorithm, &state[1..], 8).is_err());
+            assert!(Generator::from_keyed_state(algorithm, &state, 11).is_err());
+        }
+        let sha1 = totp(b"k", Algorithm::Sha1, 6, 30).generator().keyed_state();
+        assert!(Generator::from_keyed_state(Algorithm::Sha256, &sha1, 6).is_err());
     }
 }

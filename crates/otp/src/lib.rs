@@ -21,11 +21,12 @@
 mod account;
 mod base32;
 mod code;
+mod keyed;
 pub mod migration;
 mod secret;
 mod uri;
 
 pub use account::{Account, AccountError, AccountId, Algorithm, Kind, STEAM_DIGITS, STEAM_PERIOD};
-pub use code::Code;
+pub use code::{Code, Generator};
 pub use secret::{Secret, SecretError};
 pub use uri::UriError;

@@ -110,3 +110,89 @@ pub fn hex(text: &str) -> Vec<u8> {
         .map(|i| u8::from_str_radix(&text[i..i + 2], 16).unwrap())
         .collect()
 }
+
+/// The vectors of fixtures/vectors/rfc4226-rfc6238.txt, read from the file.
+pub struct VectorFile {
+    /// The TOTP seed of each hash.
+    pub seeds: Vec<(Algorithm, Vec<u8>)>,
+    /// HOTP: counter, truncated value, 6-digit code.
+    pub hotp: Vec<(u64, String, String)>,
+    /// TOTP: time, step, 8-digit code, hash.
+    pub totp: Vec<(u64, u64, String, Algorithm)>,
+    /// SHA-1 TOTP with 6 digits: time, code.
+    pub six_digit: Vec<(u64, String)>,
+    /// SHA-256/512 codes made with the SHA-1 seed: time, SHA-256, SHA-512.
+    pub wrong_seed: Vec<(u64, String, String)>,
+}
+
+/// Reads the vector file from the shared folder.
+pub fn read_vectors() -> VectorFile {
+    let text = shared_file("fixtures/vectors/rfc4226-rfc6238.txt");
+    let mut file = VectorFile {
+        seeds: Vec::new(),
+        hotp: Vec::new(),
+        totp: Vec::new(),
+        six_digit: Vec::new(),
+        wrong_seed: Vec::new(),
+    };
+    let mut section = "";
+    for line in text.lines() {
+        if let Some(header) = line.strip_prefix("## ") {
+            section = if header.starts_with("RFC 4226") {
+                "hotp"
+            } else if header.starts_with("RFC 6238") {
+                "totp"
+            } else if header.starts_with("PITFALL") {
+                "pitfall"
+            } else if header.starts_with("Also useful") {
+                "six"
+            } else {
+                section
+            };
+            continue;
+        }
+        if line.starts_with('#') {
+            // "#   SHA256 seed = ASCII ... (32 bytes)  hex 3132..."
+            if section == "totp" && line.contains("seed =") {
+                let algorithm = line
+                    .trim_start_matches('#')
+                    .split_whitespace()
+                    .next()
+                    .unwrap()
+                    .parse()
+                    .unwrap();
+                let digits = line.rsplit("hex ").next().unwrap().trim();
+                file.seeds.push((algorithm, hex(digits)));
+            }
+            continue;
+        }
+        let fields: Vec<&str> = line.split('|').map(str::trim).collect();
+        match (section, fields.len()) {
+            ("hotp", 5) => file
+                .hotp
+                .push((fields[0].parse().unwrap(), fields[3].to_owned(), fields[4].to_owned())),
+            ("totp", 5) => file.totp.push((
+                fields[0].parse().unwrap(),
+                u64::from_str_radix(fields[2], 16).unwrap(),
+                fields[3].to_owned(),
+                fields[4].parse().unwrap(),
+            )),
+            ("pitfall", 3) => {
+                let value = |field: &str| field.rsplit("= ").next().unwrap().to_owned();
+                file.wrong_seed
+                    .push((fields[0].parse().unwrap(), value(fields[1]), value(fields[2])));
+            }
+            ("six", 2) => file.six_digit.push((
+                fields[0].parse().unwrap(),
+                fields[1].rsplit("= ").next().unwrap().to_owned(),
+            )),
+            _ => {}
+        }
+    }
+    file
+}
+
+/// The seed the file names for `algorithm`.
+pub fn seed(file: &VectorFile, algorithm: Algorithm) -> &[u8] {
+    &file.seeds.iter().find(|(a, _)| *a == algorithm).unwrap().1
+}

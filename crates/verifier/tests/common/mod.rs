@@ -1,0 +1,111 @@
+//! Helpers for the verifier's integration tests: the shared fixtures (the
+//! otp tests' helpers), a real redis-server started per test binary, and
+//! verifiers over either store.
+#![allow(
+    dead_code,
+    unreachable_pub,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+#[path = "../../../otp/tests/common/mod.rs"]
+pub mod shared;
+
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use twofold_verifier::{Config, MemoryStore, RedisStore, ServerKey, Store, Verifier};
+
+/// A fixed server key, so that several verifiers (and processes) share it.
+pub fn key() -> ServerKey {
+    ServerKey::from_bytes(&[0x5a; 32])
+}
+
+/// A verifier with `config` over a fresh memory store.
+pub fn memory(config: Config) -> Verifier<MemoryStore> {
+    Verifier::new(MemoryStore::new(), key(), config).unwrap()
+}
+
+/// A redis-server of this machine, on a Unix socket in a temporary folder,
+/// with persistence off; killed when dropped. The test fails, not skips,
+/// when Redis is not installed.
+pub struct RedisServer {
+    child: Child,
+    dir: PathBuf,
+}
+
+impl RedisServer {
+    /// Starts one and waits until it answers.
+    pub fn start() -> Self {
+        let dir = std::env::temp_dir().join(format!("twofold-redis-{}-{}", std::process::id(), rand_suffix()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let socket = dir.join("redis.sock");
+        let child = Command::new("redis-server")
+            .args([
+                "--port",
+                "0",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--unixsocketperm",
+                "700",
+            ])
+            .arg("--unixsocket")
+            .arg(&socket)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| {
+                panic!("cannot start redis-server ({e}); install it with: apt-get install redis-server")
+            });
+        let server = Self { child, dir };
+        let started = Instant::now();
+        loop {
+            if socket.exists() && RedisStore::open(&server.url(), "probe:").is_ok() {
+                return server;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "redis-server did not start"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// The URL of its socket.
+    pub fn url(&self) -> String {
+        format!("redis+unix://{}", self.dir.join("redis.sock").display())
+    }
+
+    /// A verifier over this Redis, keys under `prefix` (one per test).
+    pub fn verifier(&self, prefix: &str, config: Config) -> Verifier<RedisStore> {
+        Verifier::new(RedisStore::open(&self.url(), prefix).unwrap(), key(), config).unwrap()
+    }
+}
+
+impl Drop for RedisServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn rand_suffix() -> u64 {
+    let mut bytes = [0u8; 8];
+    getrandom::fill(&mut bytes).unwrap();
+    u64::from_le_bytes(bytes)
+}
+
+/// Enrolls and confirms `user` at `now`, returning the app's view of the
+/// account (what scanning the QR code gives).
+pub fn enrolled<S: Store>(verifier: &Verifier<S>, user: &str, now: u64) -> twofold_otp::Account {
+    let enrollment = verifier.enroll(user, &format!("{user}@example.com"), now).unwrap();
+    let app: twofold_otp::Account = enrollment.uri().parse().unwrap();
+    verifier.confirm(user, app.code_at(now).as_str(), now).unwrap();
+    app
+}

@@ -1,0 +1,58 @@
+//! The compare-and-swap every store must provide, checked on both: a write
+//! naming a stale version is refused, "no record" is a version of its own,
+//! a delete is a write, and versions never repeat, even after a delete and
+//! a new record.
+#![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
+
+mod common;
+
+use twofold_verifier::{Config, MemoryStore, Store};
+
+fn compare_and_swap<S: Store>(store: &S) {
+    // A real record to write, taken from an enrollment in a scratch store.
+    let scratch = common::memory(Config::new("Example"));
+    let _ = scratch.enroll("x", "x@example.com", 0).unwrap();
+    let record = scratch.store().device("x").unwrap().unwrap().value;
+
+    assert!(store.device("u").unwrap().is_none());
+    // Creating needs "no record".
+    assert!(!store.replace_device("u", Some(1), Some(record.clone())).unwrap());
+    assert!(store.replace_device("u", None, Some(record.clone())).unwrap());
+    assert!(!store.replace_device("u", None, Some(record.clone())).unwrap());
+    let first = store.device("u").unwrap().unwrap();
+    assert_eq!(first.value, record);
+    // Updating needs the current version; an old one is refused.
+    assert!(
+        store
+            .replace_device("u", Some(first.version), Some(record.clone()))
+            .unwrap()
+    );
+    let second = store.device("u").unwrap().unwrap();
+    assert_ne!(second.version, first.version);
+    assert!(
+        !store
+            .replace_device("u", Some(first.version), Some(record.clone()))
+            .unwrap()
+    );
+    assert!(!store.replace_device("u", Some(first.version), None).unwrap());
+    // Deleting is a write too; then a new record gets a version never seen.
+    assert!(store.replace_device("u", Some(second.version), None).unwrap());
+    assert!(store.device("u").unwrap().is_none());
+    assert!(store.replace_device("u", None, Some(record.clone())).unwrap());
+    let third = store.device("u").unwrap().unwrap();
+    assert!(third.version != first.version && third.version != second.version);
+    assert!(!store.replace_device("u", Some(second.version), Some(record)).unwrap());
+    // Other users are other records.
+    assert!(store.device("v").unwrap().is_none());
+}
+
+#[test]
+fn compare_and_swap_memory() {
+    compare_and_swap(&MemoryStore::new());
+}
+
+#[test]
+fn compare_and_swap_redis() {
+    let redis = common::RedisServer::start();
+    compare_and_swap(&twofold_verifier::RedisStore::open(&redis.url(), "cas:").unwrap());
+}
