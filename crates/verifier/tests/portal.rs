@@ -31,19 +31,33 @@ impl Drop for Process {
     }
 }
 
-/// The example binary, which `cargo test` builds beside the tests.
+/// The example binary, which `cargo test` builds beside the tests (as
+/// `examples/portal-HASH`; `cargo build --example portal` also copies it to
+/// `examples/portal`): the newest of these.
 fn portal_binary() -> PathBuf {
     let exe = std::env::current_exe().unwrap();
-    let debug = exe.parent().and_then(|deps| deps.parent()).unwrap();
-    let portal = debug
-        .join("examples")
-        .join(format!("portal{}", std::env::consts::EXE_SUFFIX));
-    assert!(
-        portal.exists(),
-        "{} is missing: run the tests with `cargo test` (which builds the examples)",
-        portal.display()
-    );
-    portal
+    let examples = exe.parent().and_then(|deps| deps.parent()).unwrap().join("examples");
+    let newest = std::fs::read_dir(&examples)
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+        .filter(|entry| {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let stem = name
+                .strip_suffix(std::env::consts::EXE_SUFFIX)
+                .unwrap_or(&name)
+                .to_owned();
+            stem == "portal" || (stem.starts_with("portal-") && !stem.contains('.'))
+        })
+        .filter_map(|entry| Some((entry.metadata().ok()?.modified().ok()?, entry.path())))
+        .max();
+    match newest {
+        Some((_, path)) => path,
+        None => panic!(
+            "the example portal is not built in {}: run the tests with `cargo test -p twofold-verifier` (which builds the examples)",
+            examples.display()
+        ),
+    }
 }
 
 /// Starts the portal on a free port; returns it and its base URL.
@@ -216,7 +230,13 @@ fn now() -> u64 {
 
 #[tokio::test]
 async fn the_help_page_flow_in_a_real_browser() {
-    let target = portal_binary().parent().unwrap().parent().unwrap().to_path_buf();
+    let target = std::env::current_exe()
+        .unwrap()
+        .parent()
+        .unwrap()
+        .parent()
+        .unwrap()
+        .to_path_buf();
     let shots = target.join("e2e-portal");
     let _ = std::fs::remove_dir_all(&shots);
     std::fs::create_dir_all(&shots).unwrap();
