@@ -27,6 +27,8 @@ echo "== cargo fmt --check"
 cargo fmt --all --check
 echo "== cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
+echo "== cargo build of the example portal (the verifier's end-to-end test runs it)"
+cargo build --workspace --examples --locked
 echo "== cargo test (with a Secret Service on a private D-Bus session)"
 export NO_AT_BRIDGE=1
 dbus-run-session -- scripts/with-keyring.sh cargo test --workspace --all-targets --locked

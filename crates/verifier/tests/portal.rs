@@ -31,33 +31,21 @@ impl Drop for Process {
     }
 }
 
-/// The example binary, which `cargo test` builds beside the tests (as
-/// `examples/portal-HASH`; `cargo build --example portal` also copies it to
-/// `examples/portal`): the newest of these.
+/// The example binary, as `cargo build --example portal` leaves it
+/// (`scripts/test.sh` builds it before the tests: `cargo test
+/// --all-targets` compiles examples only as test harnesses).
 fn portal_binary() -> PathBuf {
     let exe = std::env::current_exe().unwrap();
-    let examples = exe.parent().and_then(|deps| deps.parent()).unwrap().join("examples");
-    let newest = std::fs::read_dir(&examples)
-        .into_iter()
-        .flatten()
-        .filter_map(Result::ok)
-        .filter(|entry| {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            let stem = name
-                .strip_suffix(std::env::consts::EXE_SUFFIX)
-                .unwrap_or(&name)
-                .to_owned();
-            stem == "portal" || (stem.starts_with("portal-") && !stem.contains('.'))
-        })
-        .filter_map(|entry| Some((entry.metadata().ok()?.modified().ok()?, entry.path())))
-        .max();
-    match newest {
-        Some((_, path)) => path,
-        None => panic!(
-            "the example portal is not built in {}: run the tests with `cargo test -p twofold-verifier` (which builds the examples)",
-            examples.display()
-        ),
-    }
+    let debug = exe.parent().and_then(|deps| deps.parent()).unwrap();
+    let portal = debug
+        .join("examples")
+        .join(format!("portal{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        portal.exists(),
+        "{} is missing: build it first with `cargo build -p twofold-verifier --example portal`",
+        portal.display()
+    );
+    portal
 }
 
 /// Starts the portal on a free port; returns it and its base URL.
