@@ -185,6 +185,17 @@ pub enum AccountError {
     },
 }
 
+/// `digits` if it is a code length codes can have (5 to 10).
+pub(crate) fn checked_digits(digits: u8) -> Result<u8, AccountError> {
+    if (MIN_DIGITS..=MAX_DIGITS).contains(&digits) {
+        Ok(digits)
+    } else {
+        Err(AccountError::Digits {
+            value: digits.to_string(),
+        })
+    }
+}
+
 /// One login's second factor: labels for people, the secret and the code
 /// parameters for the generator, and a few fields for organising a list.
 ///
@@ -250,12 +261,7 @@ impl Account {
     /// Sets the code length; refused outside 5 to 10, which no issuer uses and
     /// a 31-bit truncated HMAC cannot fill.
     pub fn set_digits(&mut self, digits: u8) -> Result<(), AccountError> {
-        if !(MIN_DIGITS..=MAX_DIGITS).contains(&digits) {
-            return Err(AccountError::Digits {
-                value: digits.to_string(),
-            });
-        }
-        self.digits = digits;
+        self.digits = checked_digits(digits)?;
         Ok(())
     }
 

@@ -12,7 +12,7 @@
 use std::fmt;
 
 use crate::Secret;
-use crate::account::{Account, AccountError, Algorithm, Kind, MAX_DIGITS, MIN_DIGITS};
+use crate::account::{Account, AccountError, Algorithm, Kind, checked_digits};
 use crate::keyed::Keyed;
 use zeroize::Zeroizing;
 
@@ -103,12 +103,7 @@ impl Generator {
     /// Decimal codes of `digits` digits (5 to 10) from `secret` with
     /// `algorithm`, without an [`Account`] around them (as a verifier keeps them).
     pub fn new(secret: &Secret, algorithm: Algorithm, digits: u8) -> Result<Self, AccountError> {
-        if !(MIN_DIGITS..=MAX_DIGITS).contains(&digits) {
-            return Err(AccountError::Digits {
-                value: digits.to_string(),
-            });
-        }
-        Ok(Self::keyed(secret, algorithm, digits))
+        Ok(Self::keyed(secret, algorithm, checked_digits(digits)?))
     }
 
     /// The keyed HMAC state, for storing instead of the secret where codes
@@ -123,11 +118,7 @@ impl Generator {
     /// A generator from [`Generator::keyed_state`]'s bytes. Refused if the
     /// length is not `algorithm`'s, or `digits` is outside 5 to 10.
     pub fn from_keyed_state(algorithm: Algorithm, state: &[u8], digits: u8) -> Result<Self, AccountError> {
-        if !(MIN_DIGITS..=MAX_DIGITS).contains(&digits) {
-            return Err(AccountError::Digits {
-                value: digits.to_string(),
-            });
-        }
+        let digits = checked_digits(digits)?;
         let mac = Keyed::from_bytes(algorithm, state).ok_or(AccountError::KeyedState {
             algorithm,
             length: state.len(),

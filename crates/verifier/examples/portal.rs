@@ -299,11 +299,16 @@ async fn login(State(app): State<Shared>, headers: HeaderMap, Form(form): Form<L
     let Some(user) = user else {
         return login_form("<p class=error id=error>Wrong user or password.</p>");
     };
-    let stage = match (app.verifier.status(user.id), app.verifier.must_enroll(COMPANY, user.id)) {
-        (Ok(status), _) if status.enrolled_since.is_some() => Stage::NeedsCode,
-        (Ok(_), Ok(true)) => Stage::NeedsEnrollment,
-        (Ok(_), Ok(false)) => Stage::SignedIn,
-        (Err(e), _) | (_, Err(e)) => return failure(&e.to_string()),
+    // An enrolled user needs a code; only the others ask whether the
+    // company forces them to enroll (one store read fewer at most logins).
+    let stage = match app.verifier.status(user.id).map(|s| s.enrolled_since.is_some()) {
+        Ok(true) => Stage::NeedsCode,
+        Ok(false) => match app.verifier.must_enroll(COMPANY, user.id) {
+            Ok(true) => Stage::NeedsEnrollment,
+            Ok(false) => Stage::SignedIn,
+            Err(e) => return failure(&e.to_string()),
+        },
+        Err(e) => return failure(&e.to_string()),
     };
     let old = session_id(&headers);
     new_session(&app, old.as_deref(), user, stage, Redirect::to("/").into_response())

@@ -141,35 +141,24 @@ mod tests {
     fn bounds_are_enforced() {
         let good = Config::new("Example");
         assert_eq!(good.validate(), Ok(()));
-        let mut bad = good.clone();
-        bad.throttle.lock_after = 101;
-        assert_eq!(bad.validate(), Err(ConfigError::LockAfter(101)));
-        bad.throttle.lock_after = 0;
-        assert_eq!(bad.validate(), Err(ConfigError::LockAfter(0)));
-        let mut bad = good.clone();
-        bad.window = 11;
-        assert_eq!(bad.validate(), Err(ConfigError::Window(11)));
-        let mut bad = good.clone();
-        bad.digits = 9;
-        assert_eq!(bad.validate(), Err(ConfigError::Digits(9)));
-        let mut bad = good.clone();
-        bad.period = 0;
-        assert_eq!(bad.validate(), Err(ConfigError::Period(0)));
-        let mut bad = good.clone();
-        bad.look_ahead = 0;
-        assert_eq!(bad.validate(), Err(ConfigError::LookAhead(0)));
-        assert_eq!(Config::new(" ").validate(), Err(ConfigError::Issuer));
-        let mut bad = good.clone();
-        bad.throttle.base_delay = 0;
-        assert_eq!(bad.validate(), Err(ConfigError::Throttle));
-        let mut bad = good.clone();
-        bad.throttle.free_failures = bad.throttle.lock_after;
-        assert_eq!(bad.validate(), Err(ConfigError::Throttle));
-        let mut bad = good.clone();
-        bad.throttle.max_delay = 0;
-        assert_eq!(bad.validate(), Err(ConfigError::Throttle));
-        let mut bad = good;
-        bad.recovery_codes = 51;
-        assert_eq!(bad.validate(), Err(ConfigError::RecoveryCodes(51)));
+        let refused = |change: fn(&mut Config), error: ConfigError| {
+            let mut bad = good.clone();
+            change(&mut bad);
+            assert_eq!(bad.validate(), Err(error));
+        };
+        refused(|c| c.throttle.lock_after = 101, ConfigError::LockAfter(101));
+        refused(|c| c.throttle.lock_after = 0, ConfigError::LockAfter(0));
+        refused(|c| c.window = 11, ConfigError::Window(11));
+        refused(|c| c.digits = 9, ConfigError::Digits(9));
+        refused(|c| c.period = 0, ConfigError::Period(0));
+        refused(|c| c.look_ahead = 0, ConfigError::LookAhead(0));
+        refused(|c| c.issuer = " ".into(), ConfigError::Issuer);
+        refused(|c| c.throttle.base_delay = 0, ConfigError::Throttle);
+        refused(
+            |c| c.throttle.free_failures = c.throttle.lock_after,
+            ConfigError::Throttle,
+        );
+        refused(|c| c.throttle.max_delay = 0, ConfigError::Throttle);
+        refused(|c| c.recovery_codes = 51, ConfigError::RecoveryCodes(51));
     }
 }

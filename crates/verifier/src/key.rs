@@ -90,8 +90,7 @@ impl ServerKey {
 
     /// The keyed hash a recovery code is stored as, bound to its user.
     pub(crate) fn recovery_hash(&self, user: &str, code: &str) -> [u8; 32] {
-        let mut mac = <Hmac<Sha256> as MacInit>::new_from_slice(self.recovery.as_ref())
-            .unwrap_or_else(|_| <Hmac<Sha256> as MacInit>::new(&Default::default()));
+        let mut mac = hmac_sha256(self.recovery.as_ref());
         // The user's length first, so that ("ab", "c") and ("a", "bc") differ.
         mac.update(&(user.len() as u64).to_be_bytes());
         mac.update(user.as_bytes());
@@ -109,10 +108,16 @@ fn associated(user: &str, context: &[u8]) -> Vec<u8> {
     out
 }
 
+/// HMAC-SHA-256 keyed with `key`. HMAC takes keys of any length, so keying
+/// cannot fail; the fallback keeps this free of panics.
+fn hmac_sha256(key: &[u8]) -> Hmac<Sha256> {
+    <Hmac<Sha256> as MacInit>::new_from_slice(key)
+        .unwrap_or_else(|_| <Hmac<Sha256> as MacInit>::new(&Default::default()))
+}
+
 /// HMAC-SHA-256(key, label): one independent subkey per use.
 fn derive(key: &[u8; 32], label: &[u8]) -> Zeroizing<[u8; 32]> {
-    let mut mac = <Hmac<Sha256> as MacInit>::new_from_slice(key)
-        .unwrap_or_else(|_| <Hmac<Sha256> as MacInit>::new(&Default::default()));
+    let mut mac = hmac_sha256(key);
     mac.update(label);
     Zeroizing::new(mac.finalize().into_bytes().into())
 }

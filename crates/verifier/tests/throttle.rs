@@ -28,6 +28,19 @@ fn wrong_at(app: &twofold_otp::Account, now: u64) -> String {
     }
 }
 
+/// The default configuration with a lock after `lock_after` failures, the
+/// first `free_failures` of them without delay.
+fn locking_at(lock_after: u32, free_failures: u32) -> Config {
+    Config {
+        throttle: Throttle {
+            lock_after,
+            free_failures,
+            ..Throttle::default()
+        },
+        ..Config::new("Example")
+    }
+}
+
 /// Two verifiers over one memory store.
 fn memory_pair(config: Config) -> [Verifier<Arc<MemoryStore>>; 2] {
     let store = Arc::new(MemoryStore::new());
@@ -69,38 +82,19 @@ on_both_stores!(
     success_resets_memory,
     success_resets_redis,
     a_success_resets_the_count,
-    Config {
-        throttle: Throttle {
-            lock_after: 5,
-            ..Throttle::default()
-        },
-        ..Config::new("Example")
-    }
+    locking_at(5, 3)
 );
 on_both_stores!(
     confirmation_counts_memory,
     confirmation_counts_redis,
     wrong_confirmation_codes_count_too,
-    Config {
-        throttle: Throttle {
-            lock_after: 2,
-            free_failures: 1,
-            ..Throttle::default()
-        },
-        ..Config::new("Example")
-    }
+    locking_at(2, 1)
 );
 on_both_stores!(
     recovery_memory,
     recovery_redis,
     recovery_codes_work_once_and_wrong_ones_count,
-    Config {
-        throttle: Throttle {
-            lock_after: 4,
-            ..Throttle::default()
-        },
-        ..Config::new("Example")
-    }
+    locking_at(4, 3)
 );
 
 fn delays_grow_then_the_cap_locks_until_an_admin_removes_the_device<S: Store>(servers: &[Verifier<S>; 2]) {
@@ -258,12 +252,7 @@ fn recovery_codes_work_once_and_wrong_ones_count<S: Store>(servers: &[Verifier<S
 /// it locked. The child is the same test run with TWOFOLD_LOCK_CHILD set.
 #[test]
 fn the_lock_outlives_a_server_restart_redis() {
-    let config = || {
-        let mut config = Config::new("Example");
-        config.throttle.lock_after = 3;
-        config.throttle.free_failures = 2;
-        config
-    };
+    let config = || locking_at(3, 2);
     if let Ok(url) = std::env::var("TWOFOLD_LOCK_CHILD") {
         let store = twofold_verifier::RedisStore::open(&url, "restart:").unwrap();
         let verifier = twofold_verifier::Verifier::new(store, common::key(), config()).unwrap();
