@@ -10,8 +10,14 @@ set -euo pipefail
 # zbar-tools reads back the exported Google QR codes in the tests.
 # redis-server backs the verifier's shared-store tests; chromium and
 # chromium-driver render the example portal for its end-to-end test.
+# The desktop app (Tauri v2): WebKitGTK and GTK headers; Xvfb and
+# WebKitWebDriver for its end-to-end tests.
 packages=(build-essential pkg-config libdbus-1-dev dbus-daemon gnome-keyring libsecret-tools oathtool zbar-tools
-  redis-server chromium chromium-driver)
+  redis-server chromium chromium-driver
+  libssl-dev libwebkit2gtk-4.1-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev libgtk-3-dev
+  libayatana-appindicator3-dev librsvg2-dev libxdo-dev xvfb xauth webkit2gtk-driver xclip)
+# Node.js and npm build the app's UI; Debian's, unless some Node.js is there already.
+command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
@@ -44,3 +50,19 @@ for component in rustfmt clippy; do
     rustup component add "$component"
   fi
 done
+
+# tauri-driver, which the desktop app's end-to-end tests drive the app
+# through; kept under target/tools so that it is built once per checkout.
+if [ ! -x target/tools/bin/tauri-driver ]; then
+  echo "setup: installing tauri-driver into target/tools"
+  cargo install tauri-driver --version '^2' --locked --root target/tools --quiet
+fi
+export TAURI_DRIVER="$PWD/target/tools/bin/tauri-driver"
+
+# The desktop app's UI, which the app embeds when it is compiled.
+if [ ! -d ui/node_modules ]; then
+  echo "setup: installing the UI's npm packages"
+  (cd ui && npm ci --no-audit --no-fund --silent)
+fi
+(cd ui && npm run --silent build >/dev/null)
+

@@ -97,14 +97,6 @@ pub(crate) fn inspect(uri: &str, json: bool, show_secret: bool) -> Result<(), St
     write_line(&lines.join("\n"))
 }
 
-/// Accounts from one URI of any kind we read: otpauth://, steam:// or a migration export.
-pub(crate) fn accounts_from_uri(uri: &str) -> Result<Vec<Account>, String> {
-    if uri.trim_start().to_ascii_lowercase().starts_with("otpauth-migration:") {
-        return Ok(migration::decode(uri).map_err(|e| e.to_string())?.accounts);
-    }
-    Ok(vec![uri.parse::<Account>().map_err(|e| e.to_string())?])
-}
-
 pub(crate) fn migration(command: MigrationCommand) -> Result<(), String> {
     match command {
         MigrationCommand::Decode { uris } => {
@@ -134,7 +126,7 @@ pub(crate) fn migration(command: MigrationCommand) -> Result<(), String> {
                 if line.is_empty() || line.starts_with('#') {
                     continue;
                 }
-                accounts.extend(accounts_from_uri(line).map_err(|e| format!("line {}: {e}", number + 1))?);
+                accounts.extend(twofold_otp::accounts_from_uri(line).map_err(|e| format!("line {}: {e}", number + 1))?);
             }
             if accounts.is_empty() {
                 return Err("no otpauth:// URIs in the input; give one per line".to_owned());

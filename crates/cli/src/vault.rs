@@ -5,11 +5,11 @@ use std::path::PathBuf;
 
 use clap::Subcommand;
 use serde::Serialize;
-use twofold_otp::{Account, Kind};
+use twofold_otp::{Account, accounts_from_uri};
 use twofold_vault::{KdfParams, NewVault, SystemKeychain, Unlock, Vault, VaultError};
 use zeroize::Zeroizing;
 
-use crate::otp::{AccountFields, accounts_from_uri};
+use crate::otp::AccountFields;
 use crate::password::{self, NEW_PASSWORD_ENV, PASSWORD_ENV};
 use crate::{now_or, write_line};
 
@@ -154,7 +154,7 @@ pub(crate) fn add(context: &Context, uris: &[String]) -> Result<(), String> {
             if uris.len() > 1 {
                 format!("URI {}: {e}", index + 1)
             } else {
-                e
+                e.to_string()
             }
         })?;
         accounts.extend(found);
@@ -262,16 +262,9 @@ pub(crate) fn next(context: &Context, id: &str) -> Result<(), String> {
     let mut vault = context.open()?;
     let index = find(&vault, id)?;
     let account = vault.data.accounts.get_mut(index).ok_or("id: no such account")?;
-    let Kind::Hotp { counter } = account.kind else {
-        return Err(format!(
-            "{} is a {} account; `next` is for HOTP (counter) accounts",
-            label(account),
-            account.kind.as_str()
-        ));
-    };
-    let counter = counter.checked_add(1).ok_or("the counter is at its maximum")?;
-    account.kind = Kind::Hotp { counter };
-    let code = account.code_at(0);
+    let code = account
+        .advance_counter()
+        .map_err(|e| format!("{}: {e}", label(account)))?;
     save(&mut vault)?;
     write_line(code.as_str())
 }

@@ -102,7 +102,10 @@ fn keychain_vault_from_init_to_remove() {
     assert_eq!(ok(run(&vault, &["next", &bank_id[..8]], &[])).trim(), "338314");
     let list = json(&ok(run(&vault, &["list", "--json"], &[])));
     assert_eq!(list[1]["counter"], 4);
-    fails(run(&vault, &["next", &github_id], &[]), "`next` is for HOTP");
+    fails(
+        run(&vault, &["next", &github_id], &[]),
+        "only HOTP (counter) accounts have a next code",
+    );
 
     ok(run(
         &vault,

@@ -175,6 +175,15 @@ pub enum AccountError {
         /// The value given, quoted and shortened.
         value: String,
     },
+    /// A counter step asked of an account that has no counter.
+    #[error("counter: this is a {kind} account; only HOTP (counter) accounts have a next code")]
+    NotHotp {
+        /// The account's kind, as [`Kind::as_str`] names it.
+        kind: &'static str,
+    },
+    /// The counter cannot grow any more.
+    #[error("counter: at its maximum; add the account again with a new secret")]
+    CounterAtMax,
     /// A keyed HMAC state of the wrong length for its hash.
     #[error("keyed state: {length} bytes is not a keyed {algorithm} state; it was stored for another hash, or damaged")]
     KeyedState {
@@ -263,6 +272,18 @@ impl Account {
     pub fn set_digits(&mut self, digits: u8) -> Result<(), AccountError> {
         self.digits = checked_digits(digits)?;
         Ok(())
+    }
+
+    /// For HOTP: moves the counter on by one, and returns the code it now shows.
+    pub fn advance_counter(&mut self) -> Result<crate::Code, AccountError> {
+        let Kind::Hotp { counter } = self.kind else {
+            return Err(AccountError::NotHotp {
+                kind: self.kind.as_str(),
+            });
+        };
+        let counter = counter.checked_add(1).ok_or(AccountError::CounterAtMax)?;
+        self.kind = Kind::Hotp { counter };
+        Ok(self.code_at(0))
     }
 
     /// Builder form of [`Account::set_digits`].

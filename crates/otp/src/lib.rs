@@ -21,6 +21,7 @@
 mod account;
 mod base32;
 mod code;
+mod entry;
 mod keyed;
 pub mod migration;
 mod secret;
@@ -28,5 +29,6 @@ mod uri;
 
 pub use account::{Account, AccountError, AccountId, Algorithm, Kind, STEAM_DIGITS, STEAM_PERIOD};
 pub use code::{Code, Generator};
+pub use entry::{AccountForm, FieldError, PayloadError, accounts_from_uri};
 pub use secret::{Secret, SecretError};
 pub use uri::UriError;

@@ -121,6 +121,16 @@ pub fn load_gray(bytes: &[u8]) -> Result<GrayImage, ScanError> {
     Ok(gray)
 }
 
+/// Grayscale from raw 8-bit RGBA pixels, as a clipboard hands them over.
+pub fn gray_from_rgba(width: u32, height: u32, rgba: Vec<u8>) -> Result<GrayImage, ScanError> {
+    if width == 0 || height == 0 || width > MAX_DIMENSION || height > MAX_DIMENSION {
+        return Err(ScanError::Dimensions { width, height });
+    }
+    let image = image::RgbaImage::from_raw(width, height, rgba)
+        .ok_or_else(|| ScanError::Image(format!("{width}x{height} RGBA pixels need more bytes than were given")))?;
+    Ok(image::DynamicImage::ImageRgba8(image).into_luma8())
+}
+
 /// Reads an image file and returns every QR code in it.
 pub fn scan_file(path: &Path) -> Result<Vec<Found>, ScanError> {
     let bytes = std::fs::read(path).map_err(|source| ScanError::Io {
@@ -138,6 +148,17 @@ pub fn scan_bytes(bytes: &[u8]) -> Result<Vec<Found>, ScanError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rgba_pixels_become_gray_and_short_buffers_are_errors() {
+        let gray = gray_from_rgba(2, 1, vec![0, 0, 0, 255, 255, 255, 255, 255]).unwrap();
+        assert_eq!(gray.as_raw(), &[0, 255]);
+        assert!(matches!(gray_from_rgba(2, 2, vec![0; 8]), Err(ScanError::Image(_))));
+        assert!(matches!(
+            gray_from_rgba(0, 5, Vec::new()),
+            Err(ScanError::Dimensions { .. })
+        ));
+    }
 
     #[test]
     fn garbage_and_empty_bytes_are_errors() {

@@ -1,0 +1,748 @@
+//! End to end: the real app binary under Xvfb, driven through tauri-driver
+//! and WebKitWebDriver, with the real Secret Service of the test session
+//! (scripts/test.sh runs the tests inside dbus-run-session with
+//! gnome-keyring). Needs Xvfb, webkit2gtk-driver and tauri-driver
+//! (`TAURI_DRIVER`, or on PATH); fails, not skips, without them.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+
+/// A child process killed when dropped.
+struct Process(Child);
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// An X display of its own, so that tests never touch the user's; Xvfb
+/// picks a free number itself (`-displayfd`), so parallel tests never collide.
+fn xvfb() -> (Process, String) {
+    use std::io::BufRead;
+    let mut child = Command::new("Xvfb")
+        .args(["-displayfd", "1", "-screen", "0", "1024x768x24", "-nolisten", "tcp"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start Xvfb ({e}); install it with: apt-get install xvfb"));
+    let stdout = child.stdout.take().unwrap();
+    let process = Process(child);
+    let mut line = String::new();
+    std::io::BufReader::new(stdout).read_line(&mut line).unwrap();
+    let number: u32 = line
+        .trim()
+        .parse()
+        .unwrap_or_else(|_| panic!("Xvfb did not say its display: {line:?}"));
+    (process, format!(":{number}"))
+}
+
+/// The app, started by tauri-driver on `display` with its vault at `vault`;
+/// every IPC reply is recorded in `ipc.log` beside the vault.
+async fn app(display: &str, vault: &Path) -> (Process, Client) {
+    app_themed(display, vault, "Adwaita").await
+}
+
+/// The same, with a GTK theme (`Adwaita:dark` for the dark variant, which
+/// WebKitGTK reports to the page as `prefers-color-scheme: dark`).
+async fn app_themed(display: &str, vault: &Path, theme: &str) -> (Process, Client) {
+    app_with(display, vault, theme, &[]).await
+}
+
+/// The same, with more environment for the app (`env`).
+async fn app_with(display: &str, vault: &Path, theme: &str, env: &[(&str, &str)]) -> (Process, Client) {
+    let driver = std::env::var_os("TAURI_DRIVER").map_or_else(|| PathBuf::from("tauri-driver"), PathBuf::from);
+    let port = free_port();
+    let native = free_port();
+    let child = Command::new(&driver)
+        .args(["--port", &port.to_string(), "--native-port", &native.to_string()])
+        .env("DISPLAY", display)
+        .env("GTK_THEME", theme)
+        .env("TWOFOLD_VAULT", vault)
+        .env("TWOFOLD_IPC_LOG", vault.with_file_name("ipc.log"))
+        .envs(env.iter().copied())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| {
+            panic!("cannot start tauri-driver ({e}); install it with: cargo install tauri-driver --version ^2 --locked")
+        });
+    let driver = Process(child);
+    let mut capabilities = serde_json::Map::new();
+    capabilities.insert("browserName".into(), "wry".into());
+    capabilities.insert(
+        "tauri:options".into(),
+        serde_json::json!({ "application": env!("CARGO_BIN_EXE_twofold-desktop") }),
+    );
+    let started = Instant::now();
+    loop {
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        match ClientBuilder::new(connector)
+            .capabilities(capabilities.clone())
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+        {
+            Ok(client) => return (driver, client),
+            Err(e) if started.elapsed() > Duration::from_secs(60) => panic!("the app did not start: {e}"),
+            Err(_) => tokio::time::sleep(Duration::from_millis(250)).await,
+        }
+    }
+}
+
+async fn wait_for(client: &Client, css: &str) -> fantoccini::elements::Element {
+    let started = Instant::now();
+    loop {
+        if let Ok(found) = client.find(Locator::Css(css)).await {
+            return found;
+        }
+        assert!(started.elapsed() < Duration::from_secs(20), "{css} never appeared");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// What the X clipboard holds, read with xclip ("" when empty).
+fn clipboard(display: &str) -> String {
+    let out = Command::new("xclip")
+        .args(["-o", "-selection", "clipboard"])
+        .env("DISPLAY", display)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run xclip ({e}); install it with: apt-get install xclip"));
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}
+
+/// oathtool's code for `secret` (base32) at `time`, with its `options`
+/// (`--totp`, `--totp=sha256 --digits=8`, `--hotp --counter=5` ...).
+fn oathtool(options: &[&str], secret: &str, time: u64) -> String {
+    let out = Command::new("oathtool")
+        .args(options)
+        .args(["-b", &format!("--now=@{time}"), secret])
+        .output()
+        .expect("oathtool is needed (apt-get install oathtool)");
+    assert!(
+        out.status.success(),
+        "oathtool {options:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap().trim().to_owned()
+}
+
+/// oathtool's TOTP codes one step either side of now, for a code read off
+/// a screen that redraws every second.
+fn totp_around(options: &[&str], secret: &str) -> Vec<String> {
+    let t = now();
+    [t - 30, t, t + 30]
+        .iter()
+        .map(|time| oathtool(options, secret, *time))
+        .collect()
+}
+
+/// A PNG of a QR code holding `text`, drawn in the middle of a larger white
+/// page, as a screenshot of a setup page would have it.
+fn qr_png(text: &str) -> Vec<u8> {
+    let code = qrcode::QrCode::new(text.as_bytes()).unwrap();
+    let qr = code.render::<image::Luma<u8>>().module_dimensions(5, 5).build();
+    let mut page = image::GrayImage::from_pixel(qr.width() + 400, qr.height() + 300, image::Luma([255]));
+    image::imageops::overlay(&mut page, &qr, 200, 150);
+    let mut png = std::io::Cursor::new(Vec::new());
+    page.write_to(&mut png, image::ImageFormat::Png).unwrap();
+    png.into_inner()
+}
+
+/// A PNG of the Google Authenticator export QR code of `uris`' accounts.
+fn migration_png(uris: &[&str]) -> Vec<u8> {
+    let accounts: Vec<twofold_otp::Account> = uris.iter().map(|u| u.parse().unwrap()).collect();
+    let format = twofold_formats::by_name("google-qr").unwrap();
+    let mut files = format
+        .export(&accounts, twofold_formats::ExportOptions { password: None })
+        .unwrap();
+    assert_eq!(files.len(), 1);
+    files.remove(0).bytes
+}
+
+/// Whether a WebDriver call failed only because the element is not there
+/// yet, or was redrawn under it (the rows refresh every second): worth
+/// another try.
+fn not_there_yet(error: &fantoccini::error::CmdError) -> bool {
+    use fantoccini::error::ErrorStatus::{NoSuchElement, StaleElementReference};
+    matches!(error, fantoccini::error::CmdError::Standard(e)
+        if e.error == StaleElementReference || e.error == NoSuchElement)
+}
+
+/// Runs `attempt` until it succeeds, retrying while its element is missing
+/// or redrawn, or it finds nothing, for up to 20 s.
+async fn retrying<T, F, Fut>(what: &str, mut attempt: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<Option<T>, fantoccini::error::CmdError>>,
+{
+    let started = Instant::now();
+    loop {
+        match attempt().await {
+            Ok(Some(value)) => return value,
+            Ok(None) => {}
+            Err(e) if not_there_yet(&e) => {}
+            Err(e) => panic!("{what}: {e}"),
+        }
+        assert!(started.elapsed() < Duration::from_secs(20), "{what}: timed out");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// The first row whose text holds `needle`.
+async fn find_row(
+    client: &Client,
+    needle: &str,
+) -> Result<Option<fantoccini::elements::Element>, fantoccini::error::CmdError> {
+    for item in client.find_all(Locator::Css("li.account")).await? {
+        if item.text().await?.contains(needle) {
+            return Ok(Some(item));
+        }
+    }
+    Ok(None)
+}
+
+/// The code shown in the row whose text holds `needle`.
+async fn code_in_row(client: &Client, needle: &str) -> String {
+    retrying(&format!("the code of {needle}"), || async {
+        let Some(row) = find_row(client, needle).await? else {
+            return Ok(None);
+        };
+        let code = row.find(Locator::Css(".code")).await?.text().await?;
+        Ok(Some(code.replace(' ', "")))
+    })
+    .await
+}
+
+/// Clicks the row whose text holds `needle` (`inside`: None), or the
+/// element `inside` it.
+async fn click_row(client: &Client, needle: &str, inside: Option<&str>) {
+    retrying(&format!("clicking {needle} {inside:?}"), || async {
+        let Some(row) = find_row(client, needle).await? else {
+            return Ok(None);
+        };
+        match inside {
+            Some(css) => row.find(Locator::Css(css)).await?.click().await?,
+            None => row.click().await?,
+        }
+        Ok(Some(()))
+    })
+    .await;
+}
+
+/// Checks that the row of `issuer` shows oathtool's TOTP code for `secret`.
+async fn shows_totp(client: &Client, issuer: &str, secret: &str) {
+    let shown = code_in_row(client, issuer).await;
+    let expected = totp_around(&["--totp"], secret);
+    assert!(
+        expected.contains(&shown),
+        "{issuer}: shown {shown}, oathtool {expected:?}"
+    );
+}
+
+/// Writes a PNG of the enrollment QR code of `issuer:name` into `dir`.
+fn enrollment_qr(dir: &Path, issuer: &str, name: &str, secret: &str) -> PathBuf {
+    let png = dir.join(format!("{issuer}.png"));
+    let uri = format!("otpauth://totp/{issuer}:{name}?secret={secret}&issuer={issuer}");
+    std::fs::write(&png, qr_png(&uri)).unwrap();
+    png
+}
+
+async fn click(client: &Client, css: &str) {
+    retrying(&format!("clicking {css}"), || async {
+        client.find(Locator::Css(css)).await?.click().await?;
+        Ok(Some(()))
+    })
+    .await;
+}
+
+/// Types `text` into the field, after emptying it.
+async fn fill(client: &Client, css: &str, text: &str) {
+    let field = wait_for(client, css).await;
+    field.clear().await.unwrap();
+    if !text.is_empty() {
+        field.send_keys(text).await.unwrap();
+    }
+}
+
+/// The text of the element `css` once it holds `needle` (with an empty
+/// needle: once it holds any text).
+async fn text_shows(client: &Client, css: &str, needle: &str) -> String {
+    retrying(&format!("{css} showing {needle:?}"), || async {
+        let text = client.find(Locator::Css(css)).await?.text().await?;
+        Ok((!text.is_empty() && text.contains(needle)).then_some(text))
+    })
+    .await
+}
+
+/// The status line's text once it holds `needle`.
+async fn status_shows(client: &Client, needle: &str) -> String {
+    text_shows(client, "#add-status", needle).await
+}
+
+/// Adds the account `issuer:name` by its otpauth:// link, in the add panel.
+async fn add_by_uri(client: &Client, issuer: &str, name: &str, secret: &str) {
+    let uri = format!("otpauth://totp/{issuer}:{name}?secret={secret}&issuer={issuer}");
+    fill(client, "#uri", &uri).await;
+    click(client, "#add-uri").await;
+}
+
+/// Waits until the clipboard holds something, and returns it.
+async fn copied(display: &str) -> String {
+    let started = Instant::now();
+    while started.elapsed() < Duration::from_secs(5) {
+        let text = clipboard(display);
+        if !text.is_empty() {
+            return text;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    String::new()
+}
+
+fn now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+}
+
+/// The shared corpus's synthetic screenshot of an enrollment QR code.
+fn enrollment_png() -> PathBuf {
+    let shared = std::env::var_os("TWOFOLD_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared"));
+    let png = shared.join("qr-corpus/images/synth-screenshot/ss_1080p_light_qr200.png");
+    assert!(png.exists(), "{} is missing; set TWOFOLD_SHARED", png.display());
+    png
+}
+
+/// The texts of the list's rows, once it shows `count` of them.
+async fn rows(client: &Client, count: usize) -> Vec<String> {
+    retrying(&format!("the list showing {count} accounts"), || async {
+        let items = client.find_all(Locator::Css("li.account")).await?;
+        if items.len() != count {
+            return Ok(None);
+        }
+        let mut texts = Vec::new();
+        for item in items {
+            texts.push(item.text().await?);
+        }
+        // Rows count once drawn with their text.
+        Ok(texts.iter().all(|t| !t.is_empty()).then_some(texts))
+    })
+    .await
+}
+
+/// A screenshot, after a pause: the first can show the frame before.
+async fn screenshot(client: &Client, path: &Path) {
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    std::fs::write(path, client.screenshot().await.unwrap()).unwrap();
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("twofold-app-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Secrets of the accounts the flow adds; none may ever reach the webview.
+const ACME: &str = "JBSWY3DPEHPK3PXP";
+const EXAMPLE_CORP: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+const MANUAL: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQGEZA";
+const DROPPED: &str = "MFRGGZDFMZTWQ2LKNNWG23TP";
+const PASTED: &str = "ONSWG4TFORZWC3DUPFQXG5DF";
+const MIGRATED: &str = "KRUGKIDROVUWG2ZAMJZG653O";
+const COUNTER: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
+
+#[tokio::test]
+async fn first_run_add_edit_copy_lock_unlock_and_restart() {
+    let (_x, display) = xvfb();
+    let dir = scratch("flow");
+    let vault = dir.join("vault.json");
+    let (_driver, client) = app(&display, &vault).await;
+    async {
+        // First run: create the vault (keychain slot). An empty vault opens
+        // the add panel.
+        click(&client, "#create").await;
+
+        // The manual form names each wrong field, and adds nothing.
+        click(&client, "#manual summary").await;
+        fill(&client, "#m-issuer", "Manual").await;
+        fill(&client, "#m-secret", "not base32!").await;
+        fill(&client, "#m-digits", "12").await;
+        click(&client, "#m-add").await;
+        text_shows(&client, "#m-secret-error", "").await;
+        let digits_error = wait_for(&client, "#m-digits-error").await.text().await.unwrap();
+        assert!(digits_error.contains("5 to 10"), "{digits_error:?}");
+        assert_eq!(wait_for(&client, "#m-issuer-error").await.text().await.unwrap(), "");
+        assert!(client.find_all(Locator::Css("li.account")).await.unwrap().is_empty());
+        screenshot(&client, &dir.join("manual-errors.png")).await;
+        // Corrected (SHA-256, 8 digits): added, with oathtool's code.
+        fill(&client, "#m-secret", &MANUAL.to_lowercase()).await;
+        fill(&client, "#m-digits", "8").await;
+        wait_for(&client, "#m-algorithm")
+            .await
+            .select_by_value("sha256")
+            .await
+            .unwrap();
+        click(&client, "#m-add").await;
+        let shown = code_in_row(&client, "Manual").await;
+        let expected = totp_around(&["--totp=sha256", "--digits=8"], MANUAL);
+        assert!(expected.contains(&shown), "shown {shown}, oathtool {expected:?}");
+
+        // Add by URI; the code shown is oathtool's.
+        click(&client, "#show-add").await;
+        add_by_uri(&client, "ACME", "alice", ACME).await;
+        shows_totp(&client, "ACME", ACME).await;
+
+        // Add from a PNG of an enrollment QR code, picked as a file.
+        click(&client, "#show-add").await;
+        wait_for(&client, "#file")
+            .await
+            .send_keys(enrollment_png().to_str().unwrap())
+            .await
+            .unwrap();
+        shows_totp(&client, "ExampleCorp", EXAMPLE_CORP).await;
+        assert_eq!(rows(&client, 3).await.len(), 3);
+        status_shows(&client, "1 account(s) added").await;
+
+        // Dropped on the window: a drop event carrying the PNG file, as the
+        // webview delivers a drag from a file manager.
+        let png = enrollment_qr(&dir, "Dropped", "bob", DROPPED);
+        client
+            .execute(
+                "const [b64, name] = arguments;
+                 const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+                 const data = new DataTransfer();
+                 data.items.add(new File([bytes], name, { type: 'image/png' }));
+                 const target = document.getElementById('accounts');
+                 for (const type of ['dragenter', 'dragover', 'drop'])
+                   target.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: data }));",
+                vec![
+                    base64::Engine::encode(&base64::engine::general_purpose::STANDARD, std::fs::read(&png).unwrap())
+                        .into(),
+                    "dropped.png".into(),
+                ],
+            )
+            .await
+            .unwrap();
+        shows_totp(&client, "Dropped", DROPPED).await;
+
+        // Pasted: the X clipboard holds a PNG (xclip serves it), and Ctrl+V
+        // is pressed in the window.
+        let png = enrollment_qr(&dir, "Pasted", "carol", PASTED);
+        let served = Command::new("xclip")
+            .args(["-selection", "clipboard", "-t", "image/png", "-i"])
+            .arg(&png)
+            .env("DISPLAY", &display)
+            .status()
+            .unwrap();
+        assert!(served.success());
+        wait_for(&client, "#search")
+            .await
+            .send_keys("\u{E009}v\u{E000}")
+            .await
+            .unwrap();
+        shows_totp(&client, "Pasted", PASTED).await;
+
+        // A Google Authenticator export QR code adds every account in it,
+        // HOTP included.
+        let png = dir.join("migration.png");
+        std::fs::write(
+            &png,
+            migration_png(&[
+                &format!("otpauth://totp/Migrated:dave?secret={MIGRATED}&issuer=Migrated"),
+                &format!("otpauth://hotp/Counter:erin?secret={COUNTER}&issuer=Counter&counter=5"),
+            ]),
+        )
+        .unwrap();
+        click(&client, "#show-add").await;
+        wait_for(&client, "#file")
+            .await
+            .send_keys(png.to_str().unwrap())
+            .await
+            .unwrap();
+        status_shows(&client, "2 account(s) added").await;
+        shows_totp(&client, "Migrated", MIGRATED).await;
+        // HOTP: the code for counter 5; "Next code" moves to 6.
+        assert_eq!(
+            code_in_row(&client, "Counter").await,
+            oathtool(&["--hotp", "--counter=5"], COUNTER, 0)
+        );
+        click_row(&client, "Counter", Some("button.next-hotp")).await;
+        let expected = oathtool(&["--hotp", "--counter=6"], COUNTER, 0);
+        let started = Instant::now();
+        while code_in_row(&client, "Counter").await != expected {
+            assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "the next HOTP code never showed"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+
+        // A QR code that is not a two-factor code says so, and adds nothing.
+        let png = dir.join("website.png");
+        std::fs::write(&png, qr_png("https://example.com/welcome")).unwrap();
+        click(&client, "#show-add").await;
+        wait_for(&client, "#file")
+            .await
+            .send_keys(png.to_str().unwrap())
+            .await
+            .unwrap();
+        status_shows(&client, "holds no otpauth:// account").await;
+        click(&client, "#close-add").await;
+        assert_eq!(rows(&client, 7).await.len(), 7);
+        screenshot(&client, &dir.join("list.png")).await;
+
+        // Copy: the clipboard timeout set to 2 s in the settings; a click
+        // puts the code on the clipboard, and it is cleared after.
+        click(&client, "#show-settings").await;
+        fill(&client, "#clipboard-seconds", "2").await;
+        click(&client, "#save-settings").await;
+        status_shows(&client, "Settings saved").await;
+        click_row(&client, "ACME", None).await;
+        let text = copied(&display).await;
+        let expected = totp_around(&["--totp"], ACME);
+        assert!(expected.contains(&text), "clipboard {text:?}, oathtool {expected:?}");
+        tokio::time::sleep(Duration::from_secs(4)).await;
+        assert_eq!(clipboard(&display), "", "the clipboard was not cleared");
+        // By keyboard: type to search, Enter copies the one match.
+        wait_for(&client, "#search").await.send_keys("exampleco").await.unwrap();
+        assert_eq!(rows(&client, 1).await.len(), 1);
+        wait_for(&client, "#search").await.send_keys("\u{E007}").await.unwrap();
+        let text = copied(&display).await;
+        assert!(
+            totp_around(&["--totp"], EXAMPLE_CORP).contains(&text),
+            "clipboard {text:?}"
+        );
+        fill(&client, "#search", "").await;
+        // An empty search shows every row again (input event from a key).
+        wait_for(&client, "#search").await.send_keys(" \u{E003}").await.unwrap();
+        assert_eq!(rows(&client, 7).await.len(), 7);
+
+        // Edit: a new issuer, a group, favourite; it then comes first, and
+        // the group filter shows it alone.
+        click_row(&client, "ACME", Some("button.edit")).await;
+        fill(&client, "#edit-issuer", "ACME Corp").await;
+        fill(&client, "#edit-group", "Work").await;
+        click(&client, "#edit-favourite").await;
+        click(&client, "#save").await;
+        let texts = rows(&client, 7).await;
+        assert!(texts[0].contains("ACME Corp") && texts[0].contains("Work"), "{texts:?}");
+        wait_for(&client, "#group-filter")
+            .await
+            .select_by_value("Work")
+            .await
+            .unwrap();
+        let texts = rows(&client, 1).await;
+        assert!(texts[0].contains("ACME Corp"), "{texts:?}");
+        wait_for(&client, "#group-filter")
+            .await
+            .select_by_value("")
+            .await
+            .unwrap();
+        assert_eq!(rows(&client, 7).await.len(), 7);
+
+        // Delete, after confirming.
+        click_row(&client, "Dropped", Some("button.edit")).await;
+        click(&client, "#delete").await;
+        // One click arms it; nothing is deleted yet.
+        assert_eq!(client.find_all(Locator::Css("li.account")).await.unwrap().len(), 7);
+        click(&client, "#confirm-delete").await;
+        let texts = rows(&client, 6).await;
+        assert!(texts.iter().all(|t| !t.contains("Dropped")), "{texts:?}");
+
+        // At 200% zoom nothing is cut off: the page is no wider than the window.
+        client
+            .execute("document.documentElement.style.zoom = '2'", vec![])
+            .await
+            .unwrap();
+        screenshot(&client, &dir.join("zoom-200.png")).await;
+        let overflow = client
+            .execute(
+                "return document.documentElement.scrollWidth - document.documentElement.clientWidth",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(overflow, serde_json::json!(0), "the page scrolls sideways at 200%");
+        // And no row's labels run into its code.
+        let overlaps = client
+            .execute(
+                "return [...document.querySelectorAll('li.account')].filter((row) => {
+                   const a = row.querySelector('.labels').getBoundingClientRect();
+                   const b = row.querySelector('.codes').getBoundingClientRect();
+                   return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+                 }).length",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(overlaps, serde_json::json!(0), "labels overlap codes at 200%");
+        client
+            .execute("document.documentElement.style.zoom = ''", vec![])
+            .await
+            .unwrap();
+
+        // Lock, then unlock with the keychain.
+        click(&client, "#lock").await;
+        click(&client, "#unlock-keychain").await;
+        assert_eq!(rows(&client, 6).await.len(), 6);
+    }
+    .await;
+    let _ = client.close().await;
+    drop(_driver);
+    // Restart (in the dark theme): a new app process opens the vault with
+    // the keychain at once, and the accounts are in it.
+    let (_driver, client) = app_themed(&display, &vault, "Adwaita:dark").await;
+    async {
+        let texts = rows(&client, 6).await;
+        assert!(texts[0].contains("ACME Corp"), "{texts:?}");
+        assert_eq!(
+            code_in_row(&client, "Counter").await,
+            oathtool(&["--hotp", "--counter=6"], COUNTER, 0)
+        );
+        let dark = client
+            .execute("return matchMedia('(prefers-color-scheme: dark)').matches", vec![])
+            .await
+            .unwrap();
+        screenshot(&client, &dir.join("list-dark.png")).await;
+        assert_eq!(
+            dark,
+            serde_json::Value::Bool(true),
+            "the page does not see the dark theme"
+        );
+    }
+    .await;
+    let _ = client.close().await;
+    // Everything the webview received, in both runs: labels and codes, and
+    // never a secret, in any encoding.
+    let log = std::fs::read_to_string(dir.join("ipc.log")).unwrap();
+    assert!(
+        log.lines().count() > 10 && log.contains("ACME") && log.contains("ExampleCorp") && log.contains("Migrated"),
+        "{log}"
+    );
+    for secret in [ACME, EXAMPLE_CORP, MANUAL, DROPPED, PASTED, MIGRATED, COUNTER] {
+        let bytes = twofold_otp::Secret::from_base32(secret).unwrap();
+        let hex: String = bytes.expose().iter().map(|b| format!("{b:02x}")).collect();
+        let base64 = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, bytes.expose());
+        let numbers = bytes.expose().iter().map(u8::to_string).collect::<Vec<_>>().join(",");
+        for form in [secret.to_owned(), secret.to_lowercase(), hex, base64, numbers] {
+            assert!(!log.contains(&form), "the webview received a secret ({form}):\n{log}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_app_locks_itself_after_the_idle_minutes() {
+    let (_x, display) = xvfb();
+    let dir = scratch("idle");
+    let vault = dir.join("vault.json");
+    let (_driver, client) = app(&display, &vault).await;
+    async {
+        click(&client, "#create").await;
+        add_by_uri(&client, "Idle", "zoe", ACME).await;
+        rows(&client, 1).await;
+        click(&client, "#show-settings").await;
+        fill(&client, "#auto-lock-minutes", "1").await;
+        click(&client, "#save-settings").await;
+        status_shows(&client, "Settings saved").await;
+        // No input for a minute: the unlock screen, and the keychain is
+        // not used to reopen it by itself.
+        let started = Instant::now();
+        let idle = loop {
+            if client.find(Locator::Id("unlock-keychain")).await.is_ok() {
+                break started.elapsed();
+            }
+            assert!(started.elapsed() < Duration::from_secs(90), "the app never locked");
+            tokio::time::sleep(Duration::from_millis(500)).await;
+        };
+        assert!(idle >= Duration::from_secs(50), "locked after only {idle:?}");
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        assert!(
+            client.find(Locator::Css("li.account")).await.is_err(),
+            "the list is still shown"
+        );
+        let listed = client
+            .execute(
+                "return window.__TAURI_INTERNALS__.invoke('accounts').then(() => 'open', (e) => e)",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(listed, serde_json::json!("the vault is locked"));
+        click(&client, "#unlock-keychain").await;
+        assert_eq!(rows(&client, 1).await.len(), 1);
+    }
+    .await;
+    let _ = client.close().await;
+}
+
+#[tokio::test]
+async fn without_a_keychain_the_password_alone_guards_the_vault() {
+    let (_x, display) = xvfb();
+    let dir = scratch("nokeychain");
+    let vault = dir.join("vault.json");
+    // A session bus that does not exist: no Secret Service answers.
+    let no_bus = [("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")];
+    let (_driver, client) = app_with(&display, &vault, "Adwaita", &no_bus).await;
+    async {
+        // Without a password the vault cannot be made, and the screen says why.
+        click(&client, "#create").await;
+        text_shows(&client, "#error", "Give a password above").await;
+        assert!(!vault.exists(), "a vault was written without any slot");
+        screenshot(&client, &dir.join("no-keychain.png")).await;
+        // With one, it is made with the password slot alone.
+        fill(&client, "#new-password", "correct horse battery").await;
+        click(&client, "#create").await;
+        add_by_uri(&client, "Solo", "sam", ACME).await;
+        rows(&client, 1).await;
+        click(&client, "#lock").await;
+        // Only the password is offered; a wrong one is refused and said so.
+        wait_for(&client, "#password").await;
+        assert!(client.find(Locator::Id("unlock-keychain")).await.is_err());
+        fill(&client, "#password", "wrong horse").await;
+        click(&client, "#unlock-password").await;
+        let error = text_shows(&client, "#error", "").await;
+        assert!(error.to_lowercase().contains("password"), "{error}");
+        fill(&client, "#password", "correct horse battery").await;
+        click(&client, "#unlock-password").await;
+        shows_totp(&client, "Solo", ACME).await;
+    }
+    .await;
+    let _ = client.close().await;
+    let header = std::fs::read_to_string(&vault).unwrap();
+    assert!(
+        header.contains("\"type\":\"password\"") && !header.contains("\"type\":\"keychain\""),
+        "{header}"
+    );
+}
+
+#[tokio::test]
+async fn a_corrupt_vault_gets_a_clear_screen_and_is_left_alone() {
+    let (_x, display) = xvfb();
+    let dir = scratch("corrupt");
+    let vault = dir.join("vault.json");
+    let garbage = b"{\"format\": \"twofold-vault\", truncated".to_vec();
+    std::fs::write(&vault, &garbage).unwrap();
+    let (_driver, client) = app(&display, &vault).await;
+    let problem = wait_for(&client, "#problem").await.text().await.unwrap();
+    screenshot(&client, &dir.join("corrupt.png")).await;
+    let _ = client.close().await;
+    assert!(!problem.is_empty());
+    assert_eq!(std::fs::read(&vault).unwrap(), garbage, "the file must not be touched");
+}

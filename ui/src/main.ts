@@ -1,0 +1,667 @@
+// The Twofold window: first run, unlock, the list of codes, adding,
+// editing and settings. Everything secret stays in the Rust side; this gets
+// labels, codes and seconds left.
+import { invoke } from "@tauri-apps/api/core";
+
+interface Status {
+  exists: boolean;
+  unlocked: boolean;
+  hasKeychain: boolean;
+  hasPassword: boolean;
+  problem: string | null;
+}
+
+interface Row {
+  id: string;
+  issuer: string;
+  name: string;
+  group: string | null;
+  favourite: boolean;
+  kind: string;
+  code: string;
+  nextCode: string | null;
+  secondsLeft: number | null;
+  period: number | null;
+}
+
+interface Settings {
+  clipboardSeconds: number;
+  autoLockMinutes: number;
+}
+
+interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+const app = document.getElementById("app") as HTMLElement;
+let rows: Row[] = [];
+let selected = 0;
+let filter = "";
+let group = "";
+let timer: number | undefined;
+/** A panel is open over the list (editor, add, settings): it is not redrawn meanwhile. */
+let editing: string | null = null;
+/** Minutes without input before locking (0: never); read at unlock. */
+let autoLockMinutes = 0;
+let lastInput = Date.now();
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text = ""): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+  if (text) node.textContent = text;
+  return node;
+}
+
+function message(error: unknown): string {
+  return typeof error === "string" ? error : String(error);
+}
+
+/** "123456" as "123 456", "12345678" as "1234 5678". */
+export function grouped(code: string): string {
+  if (code.length === 6) return `${code.slice(0, 3)} ${code.slice(3)}`;
+  if (code.length === 8) return `${code.slice(0, 4)} ${code.slice(4)}`;
+  return code;
+}
+
+/** Set after Lock and auto-lock: the keychain is not tried again until the user asks. */
+let lockedByUser = false;
+
+async function start(): Promise<void> {
+  window.clearInterval(timer);
+  editing = null;
+  const status = await invoke<Status>("status");
+  if (status.problem) return showProblem(status.problem);
+  if (!status.exists) return showFirstRun();
+  if (!status.unlocked && status.hasKeychain && !lockedByUser) {
+    // The OS keychain is unlocked with the user's session: open at once.
+    try {
+      await invoke("unlock", { password: null });
+      return showList();
+    } catch {
+      // Fall through to the unlock screen, which says why when tried.
+    }
+  }
+  if (!status.unlocked) return showUnlock(status);
+  return showList();
+}
+
+function showProblem(problem: string): void {
+  app.replaceChildren(
+    el("h1", {}, "The vault cannot be opened"),
+    el("p", { id: "problem", class: "error" }, problem),
+    el("p", {}, "The file was left as it is. Restore it from its backup (the .bak file beside it), or move it away to start a new vault."),
+  );
+}
+
+function showFirstRun(): void {
+  const password = el("input", { id: "new-password", type: "password", autocomplete: "new-password" });
+  const error = el("p", { id: "error", class: "error", role: "alert" });
+  const create = el("button", { id: "create", class: "primary" }, "Create vault");
+  create.addEventListener("click", async () => {
+    const chosen = password.value || null;
+    try {
+      await invoke("create_vault", { password: chosen, keychain: true });
+    } catch (e) {
+      if (!chosen) {
+        error.textContent = `${message(e)}. Give a password above and create the vault again: the password alone then opens it. (On Linux the keychain is a Secret Service such as GNOME Keyring or KWallet.)`;
+        return;
+      }
+      // No keychain here: the password alone guards the vault.
+      try {
+        await invoke("create_vault", { password: chosen, keychain: false });
+      } catch (e2) {
+        error.textContent = message(e2);
+        return;
+      }
+    }
+    await showList();
+  });
+  const label = el("label", {}, "Optional password (it also opens the vault on a machine with no keychain) ");
+  label.append(password);
+  app.replaceChildren(
+    el("h1", {}, "Welcome to Twofold"),
+    el("p", {}, "Your accounts are kept in an encrypted vault. Its key is stored in your system keychain, which your login unlocks."),
+    label,
+    el("p"),
+    create,
+    error,
+  );
+  password.focus();
+}
+
+function showUnlock(status: Status): void {
+  const password = el("input", { id: "password", type: "password", autocomplete: "current-password", "aria-label": "Password" });
+  const error = el("p", { id: "error", class: "error", role: "alert" });
+  const withKeychain = el("button", { id: "unlock-keychain", class: "primary" }, "Unlock with keychain");
+  const withPassword = el("button", { id: "unlock-password" }, "Unlock with password");
+  withKeychain.addEventListener("click", () => unlock(null, error));
+  withPassword.addEventListener("click", () => unlock(password.value, error));
+  password.addEventListener("keydown", (e) => {
+    if (e.key === "Enter") void unlock(password.value, error);
+  });
+  const parts: HTMLElement[] = [el("h1", {}, "Twofold is locked")];
+  if (status.hasKeychain) parts.push(withKeychain);
+  if (status.hasPassword) parts.push(el("p"), password, withPassword);
+  parts.push(error);
+  app.replaceChildren(...parts);
+  (status.hasKeychain ? withKeychain : password).focus();
+}
+
+async function unlock(password: string | null, error: HTMLElement): Promise<void> {
+  try {
+    await invoke("unlock", { password });
+    await showList();
+  } catch (e) {
+    error.textContent = message(e);
+  }
+}
+
+async function lockNow(): Promise<void> {
+  lockedByUser = true;
+  await invoke("lock");
+  await start();
+}
+
+function button(id: string, text: string, onClick: () => void, attrs: Record<string, string> = {}): HTMLButtonElement {
+  const node = el("button", { id, type: "button", ...attrs }, text);
+  node.addEventListener("click", onClick);
+  return node;
+}
+
+async function showList(): Promise<void> {
+  try {
+    autoLockMinutes = (await invoke<Settings>("settings")).autoLockMinutes;
+  } catch {
+    autoLockMinutes = 0;
+  }
+  lastInput = Date.now();
+  const search = el("input", { id: "search", type: "search", placeholder: "Search", "aria-label": "Search accounts" });
+  search.value = filter;
+  search.addEventListener("input", () => {
+    filter = search.value;
+    selected = 0;
+    render();
+  });
+  const groups = el("select", { id: "group-filter", "aria-label": "Show group" });
+  groups.addEventListener("change", () => {
+    group = groups.value;
+    selected = 0;
+    render();
+  });
+  const toolbar = el("div", { class: "toolbar" });
+  toolbar.append(
+    search,
+    groups,
+    button("show-add", "Add", () => showAdder()),
+    button("show-settings", "Settings", () => void showSettings()),
+    button("lock", "Lock", () => void lockNow()),
+  );
+  const drop = el("p", { class: "muted hint" }, "Drop or paste (Ctrl+V) a screenshot of a QR code anywhere in this window to add its accounts.");
+  app.replaceChildren(
+    toolbar,
+    el("div", { id: "panel" }),
+    el("ul", { id: "accounts", class: "accounts", role: "listbox", "aria-label": "Accounts" }),
+    drop,
+    el("p", { id: "add-status", role: "status" }),
+  );
+  await refresh();
+  if (rows.length === 0) showAdder();
+  else search.focus();
+  timer = window.setInterval(tick, 1000);
+}
+
+function tick(): void {
+  if (autoLockMinutes > 0 && Date.now() - lastInput >= autoLockMinutes * 60_000) {
+    void lockNow();
+    return;
+  }
+  void refresh();
+}
+
+function setStatus(text: string): void {
+  const status = document.getElementById("add-status");
+  if (status) status.textContent = text;
+}
+
+/** Opens `form` in the panel above the list; the list stops redrawing until it closes. */
+function openPanel(id: string, form: HTMLElement): void {
+  editing = id;
+  document.getElementById("panel")?.replaceChildren(form);
+}
+
+function closePanel(): void {
+  editing = null;
+  document.getElementById("panel")?.replaceChildren();
+  void refresh();
+}
+
+function showAdder(): void {
+  const panel = el("section", { id: "adder", class: "card", "aria-label": "Add accounts" });
+  const uri = el("input", { id: "uri", placeholder: "otpauth://... or otpauth-migration://...", "aria-label": "otpauth link" });
+  const addUri = button("add-uri", "Add", async () => {
+    try {
+      const added = await invoke<number>("add_uri", { uri: uri.value });
+      reportAdded(added);
+      uri.value = "";
+      closePanel();
+    } catch (e) {
+      setStatus(message(e));
+    }
+  });
+  uri.addEventListener("keydown", (e) => {
+    if (e.key === "Enter") addUri.click();
+  });
+  const file = el("input", { id: "file", type: "file", accept: "image/*" });
+  file.addEventListener("change", async () => {
+    const picked = file.files?.[0];
+    file.value = "";
+    if (picked && (await addImage(picked))) closePanel();
+  });
+  const fileLabel = el("label", {}, "Or pick an image of a QR code ");
+  fileLabel.append(file);
+  const row = el("div", { class: "toolbar" });
+  row.append(uri, addUri);
+  const manual = el("details", { id: "manual" });
+  manual.append(el("summary", {}, "Or enter a setup key by hand"), manualForm());
+  panel.append(el("h2", {}, "Add accounts"), row, fileLabel, manual, button("close-add", "Close", closePanel));
+  openPanel("add", panel);
+  uri.focus();
+}
+
+function manualForm(): HTMLFormElement {
+  const form = el("form", { id: "manual-form", novalidate: "" });
+  const inputs: Record<string, HTMLInputElement | HTMLSelectElement> = {};
+  const errors: Record<string, HTMLElement> = {};
+  const field = (name: string, label: string, control: HTMLInputElement | HTMLSelectElement) => {
+    control.id = `m-${name}`;
+    control.name = name;
+    const error = el("span", { id: `m-${name}-error`, class: "error field-error" });
+    control.setAttribute("aria-describedby", error.id);
+    const wrap = el("label", {}, `${label} `);
+    wrap.append(control, error);
+    form.append(wrap);
+    inputs[name] = control;
+    errors[name] = error;
+  };
+  const select = (options: string[]) => {
+    const node = el("select");
+    for (const o of options) node.append(el("option", { value: o.toLowerCase() }, o));
+    return node;
+  };
+  field("issuer", "Issuer", el("input", { placeholder: "GitHub" }));
+  field("name", "Account", el("input", { placeholder: "alice@example.com" }));
+  field("secret", "Setup key", el("input", { autocomplete: "off", spellcheck: "false", placeholder: "JBSW Y3DP EHPK 3PXP" }));
+  field("kind", "Type", select(["TOTP", "HOTP", "Steam"]));
+  field("algorithm", "Algorithm", select(["SHA1", "SHA256", "SHA512"]));
+  field("digits", "Digits", el("input", { inputmode: "numeric", value: "6" }));
+  field("period", "Period (seconds)", el("input", { inputmode: "numeric", value: "30" }));
+  field("counter", "Counter", el("input", { inputmode: "numeric", value: "0" }));
+  const formError = el("p", { id: "m-form-error", class: "error", role: "alert" });
+  const showFor = () => {
+    const kind = inputs.kind.value;
+    inputs.period.parentElement?.toggleAttribute("hidden", kind !== "totp");
+    inputs.counter.parentElement?.toggleAttribute("hidden", kind !== "hotp");
+    inputs.algorithm.parentElement?.toggleAttribute("hidden", kind === "steam");
+    inputs.digits.parentElement?.toggleAttribute("hidden", kind === "steam");
+  };
+  inputs.kind.addEventListener("change", showFor);
+  showFor();
+  form.append(el("button", { id: "m-add", class: "primary", type: "submit" }, "Add account"), formError);
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    for (const [name, node] of Object.entries(errors)) {
+      node.textContent = "";
+      inputs[name].removeAttribute("aria-invalid");
+    }
+    formError.textContent = "";
+    const values: Record<string, string> = {};
+    for (const [name, node] of Object.entries(inputs)) values[name] = node.value;
+    try {
+      const added = await invoke<number>("add_manual", { form: values });
+      inputs.secret.value = "";
+      reportAdded(added);
+      closePanel();
+    } catch (e) {
+      const problems = Array.isArray(e) ? (e as FieldProblem[]) : [{ field: "form", message: message(e) }];
+      for (const p of problems) {
+        const target = errors[p.field];
+        if (target) {
+          target.textContent = p.message;
+          inputs[p.field].setAttribute("aria-invalid", "true");
+        } else formError.textContent = p.message;
+      }
+      const first = problems.find((p) => inputs[p.field]);
+      if (first) inputs[first.field].focus();
+    }
+  });
+  return form;
+}
+
+function reportAdded(added: number): void {
+  setStatus(added > 0 ? `${added} account(s) added` : "Already in the vault: nothing added");
+}
+
+/** Adds the accounts in an image file's QR codes; true when it worked. */
+async function addImage(file: File): Promise<boolean> {
+  const bytes = Array.from(new Uint8Array(await file.arrayBuffer()));
+  return addFrom(invoke<number>("add_image", { bytes }));
+}
+
+/** Reports what an add command did; true when it worked. */
+async function addFrom(adding: Promise<number>): Promise<boolean> {
+  try {
+    reportAdded(await adding);
+    await refresh();
+    return true;
+  } catch (e) {
+    setStatus(message(e));
+    return false;
+  }
+}
+
+async function showSettings(): Promise<void> {
+  const current = await invoke<Settings>("settings");
+  const form = el("form", { id: "settings", class: "card", "aria-label": "Settings" });
+  const number = (id: string, label: string, value: number) => {
+    const input = el("input", { id, type: "number", min: "0", step: "1" });
+    input.value = String(value);
+    const wrap = el("label", {}, `${label} `);
+    wrap.append(input);
+    form.append(wrap);
+    return input;
+  };
+  form.append(el("h2", {}, "Settings"));
+  const clipboard = number("clipboard-seconds", "Clear the clipboard after (seconds, 0 = never)", current.clipboardSeconds);
+  const idle = number("auto-lock-minutes", "Lock after idle (minutes, 0 = never)", current.autoLockMinutes);
+  const error = el("p", { class: "error", role: "alert" });
+  form.append(el("button", { id: "save-settings", class: "primary", type: "submit" }, "Save"), button("close-settings", "Close", closePanel), error);
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const settings = { clipboardSeconds: Number(clipboard.value), autoLockMinutes: Number(idle.value) };
+    if (!Number.isInteger(settings.clipboardSeconds) || !Number.isInteger(settings.autoLockMinutes) || settings.clipboardSeconds < 0 || settings.autoLockMinutes < 0) {
+      error.textContent = "Give whole numbers, 0 or more.";
+      return;
+    }
+    try {
+      await invoke("set_settings", { settings });
+      autoLockMinutes = settings.autoLockMinutes;
+      setStatus("Settings saved");
+      closePanel();
+    } catch (err) {
+      error.textContent = message(err);
+    }
+  });
+  openPanel("settings", form);
+  clipboard.focus();
+}
+
+async function copy(row: Row): Promise<void> {
+  try {
+    const seconds = await invoke<number>("copy", { id: row.id });
+    setStatus(seconds > 0 ? `Copied; the clipboard clears in ${seconds} s` : "Copied");
+  } catch (e) {
+    setStatus(message(e));
+  }
+}
+
+/** The rows the search and the group filter let through, in list order. */
+function visible(): Row[] {
+  const needle = filter.toLowerCase();
+  return rows.filter((r) => `${r.issuer} ${r.name}`.toLowerCase().includes(needle) && (!group || r.group === group));
+}
+
+function imageIn(data: DataTransfer | null): File | undefined {
+  const items = Array.from(data?.items ?? []);
+  return items.find((item) => item.kind === "file" && item.type.startsWith("image/"))?.getAsFile() ?? undefined;
+}
+
+/**
+ * Ctrl+V with an image on the clipboard adds the accounts in its QR codes.
+ * WebKitGTK fires the paste without the image's data, so a paste that
+ * carries neither a file nor text has the app read the clipboard itself.
+ */
+document.addEventListener("paste", (e) => {
+  if (!document.getElementById("accounts")) return;
+  const file = imageIn(e.clipboardData);
+  const hasText = (e.clipboardData?.types ?? []).some((t) => t.startsWith("text/"));
+  if (!file && hasText) return;
+  e.preventDefault();
+  const added = file ? addImage(file) : addFrom(invoke<number>("add_clipboard_image"));
+  void added.then((ok) => ok && editing === "add" && closePanel());
+});
+// WebKit enables Paste outside text fields only for a page that asks for it.
+document.addEventListener("beforepaste", (e) => e.preventDefault());
+
+/** An image file dropped anywhere on the list adds the accounts in its QR codes. */
+document.addEventListener("dragover", (e) => {
+  if (document.getElementById("accounts")) e.preventDefault();
+});
+document.addEventListener("drop", (e) => {
+  e.preventDefault();
+  if (!document.getElementById("accounts")) return;
+  const file = imageIn(e.dataTransfer) ?? e.dataTransfer?.files?.[0];
+  if (file) void addImage(file).then((ok) => ok && editing === "add" && closePanel());
+});
+
+for (const kind of ["keydown", "pointerdown", "pointermove", "wheel"]) {
+  document.addEventListener(kind, () => {
+    lastInput = Date.now();
+  }, { passive: true });
+}
+
+/** Arrow keys move the selection; Enter copies its code; Escape closes a panel. */
+document.addEventListener("keydown", (e) => {
+  const list = document.getElementById("accounts");
+  if (!list) return;
+  if (e.key === "Escape" && editing) {
+    closePanel();
+    return;
+  }
+  if (editing || (e.target instanceof HTMLElement && e.target !== document.body && e.target.id !== "search")) return;
+  const shown = visible();
+  if (e.key === "ArrowDown" && shown.length) {
+    selected = Math.min(selected + 1, shown.length - 1);
+    render();
+    e.preventDefault();
+  } else if (e.key === "ArrowUp" && shown.length) {
+    selected = Math.max(selected - 1, 0);
+    render();
+    e.preventDefault();
+  } else if (e.key === "Enter") {
+    const row = shown[selected];
+    if (row) void copy(row);
+  }
+});
+
+let drawn = false;
+
+async function refresh(): Promise<void> {
+  try {
+    rows = await invoke<Row[]>("accounts");
+    render();
+    if (!drawn && rows.length > 0) {
+      drawn = true;
+      // Tells the app the first code is on screen (for the start-up measurement).
+      void invoke("first_code_drawn");
+    }
+  } catch {
+    await start();
+  }
+}
+
+function showEditor(row: Row): void {
+  const form = el("form", { id: "editor", class: "card", "aria-label": `Edit ${row.issuer || row.name}` });
+  const field = (id: string, label: string, value: string) => {
+    const input = el("input", { id, name: id });
+    input.value = value;
+    const wrap = el("label", {}, `${label} `);
+    wrap.append(input);
+    form.append(wrap);
+    return input;
+  };
+  const issuer = field("edit-issuer", "Issuer", row.issuer);
+  const name = field("edit-name", "Account", row.name);
+  const groupInput = field("edit-group", "Group", row.group ?? "");
+  const favourite = el("input", { id: "edit-favourite", type: "checkbox" });
+  favourite.checked = row.favourite;
+  const favLabel = el("label", { class: "check" });
+  favLabel.append(favourite, " Favourite (shown first)");
+  const error = el("p", { class: "error", role: "alert" });
+  const save = el("button", { id: "save", class: "primary", type: "submit" }, "Save");
+  const remove = el("button", { id: "delete", type: "button" }, "Delete");
+  form.append(favLabel, save, remove, button("cancel", "Cancel", closePanel), error);
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    try {
+      await invoke("edit", { id: row.id, issuer: issuer.value, name: name.value, group: groupInput.value || null, favourite: favourite.checked });
+      closePanel();
+    } catch (err) {
+      error.textContent = message(err);
+    }
+  });
+  let armed = false;
+  remove.addEventListener("click", async () => {
+    if (!armed) {
+      armed = true;
+      remove.textContent = "Really delete? Its codes cannot be recovered";
+      remove.id = "confirm-delete";
+      return;
+    }
+    try {
+      await invoke("delete", { id: row.id });
+      closePanel();
+    } catch (err) {
+      error.textContent = message(err);
+    }
+  });
+  openPanel(row.id, form);
+  issuer.focus();
+}
+
+/** A drawn row, kept between redraws so that only its code and ring change:
+ * a click that straddles the once-a-second refresh still lands. */
+interface Drawn {
+  item: HTMLLIElement;
+  /** The labels it was drawn with; a change draws the row anew. */
+  labels: string;
+  code: HTMLElement;
+  next: HTMLElement;
+  ring: SVGSVGElement;
+  arc: SVGCircleElement;
+}
+
+const drawnRows = new Map<string, Drawn>();
+const noMatch = el("li", { class: "muted" }, "No account matches.");
+
+function rowById(id: string): Row | undefined {
+  return rows.find((r) => r.id === id);
+}
+
+function buildRow(r: Row, labelsKey: string): Drawn {
+  const item = el("li", { class: "account", role: "option", "data-id": r.id, "data-kind": r.kind });
+  item.addEventListener("click", () => {
+    const row = rowById(r.id);
+    if (!row) return;
+    selected = Math.max(visible().indexOf(row), 0);
+    void copy(row);
+  });
+  const labels = el("div", { class: "labels" });
+  const title = el("div", { class: "issuer" }, r.issuer || r.name);
+  if (r.favourite) title.prepend(el("span", { class: "star", "aria-label": "favourite" }, "★ "));
+  labels.append(title, el("div", { class: "name" }, r.issuer ? r.name : ""));
+  if (r.group) labels.append(el("div", { class: "group muted" }, r.group));
+  const codes = el("div", { class: "codes" });
+  const code = el("div", { class: "code" });
+  const next = el("div", { class: "next" });
+  codes.append(code, next);
+  const ns = "http://www.w3.org/2000/svg";
+  const ring = document.createElementNS(ns, "svg");
+  ring.setAttribute("viewBox", "0 0 36 36");
+  ring.setAttribute("class", "ring");
+  ring.setAttribute("role", "img");
+  const arc = document.createElementNS(ns, "circle");
+  for (const [k, v] of Object.entries({ cx: "18", cy: "18", r: "15", fill: "none", stroke: "currentColor", "stroke-width": "4", transform: "rotate(-90 18 18)" })) {
+    arc.setAttribute(k, v);
+  }
+  ring.append(arc);
+  item.append(labels, codes, ring);
+  if (r.kind === "hotp") {
+    const nextCode = el("button", { class: "next-hotp", type: "button", "aria-label": `Next code for ${r.issuer || r.name}` }, "Next code");
+    nextCode.addEventListener("click", async (e) => {
+      e.stopPropagation();
+      try {
+        await invoke("next_code", { id: r.id });
+        await refresh();
+      } catch (err) {
+        setStatus(message(err));
+      }
+    });
+    item.append(nextCode);
+  }
+  const edit = el("button", { class: "edit", type: "button", "aria-label": `Edit ${r.issuer || r.name}` }, "Edit");
+  edit.addEventListener("click", (e) => {
+    e.stopPropagation();
+    const row = rowById(r.id);
+    if (row) showEditor(row);
+  });
+  item.append(edit);
+  return { item, labels: labelsKey, code, next, ring, arc };
+}
+
+/** Puts the row's current code, next code and time left into its drawing. */
+function updateRow(drawn: Drawn, r: Row, isSelected: boolean): void {
+  const set = (node: Element, text: string) => {
+    if (node.textContent !== text) node.textContent = text;
+  };
+  set(drawn.code, grouped(r.code));
+  set(drawn.next, r.nextCode ? `next ${grouped(r.nextCode)}` : "");
+  drawn.item.setAttribute("aria-selected", String(isSelected));
+  const timed = r.secondsLeft !== null && !!r.period;
+  drawn.ring.toggleAttribute("hidden", !timed);
+  if (timed && r.secondsLeft !== null && r.period) {
+    drawn.ring.setAttribute("aria-label", `${r.secondsLeft} seconds left`);
+    drawn.arc.setAttribute("stroke-dasharray", `${(94.2 * r.secondsLeft) / r.period} 94.2`);
+  }
+}
+
+/** The group filter lists the groups in use; it hides when there are none. */
+function renderGroups(): void {
+  const select = document.getElementById("group-filter") as HTMLSelectElement | null;
+  if (!select) return;
+  const names = [...new Set(rows.map((r) => r.group).filter((g): g is string => !!g))].sort();
+  if (group && !names.includes(group)) group = "";
+  const wanted = ["", ...names];
+  const current = Array.from(select.options).map((o) => o.value);
+  if (current.join("\n") !== wanted.join("\n")) {
+    select.replaceChildren(...wanted.map((g) => el("option", { value: g }, g || "All groups")));
+  }
+  select.value = group;
+  select.hidden = names.length === 0;
+}
+
+function render(): void {
+  const list = document.getElementById("accounts");
+  if (!list || editing) return;
+  renderGroups();
+  const shown = visible();
+  selected = Math.min(selected, Math.max(shown.length - 1, 0));
+  const items: HTMLElement[] = shown.map((r, i) => {
+    const labelsKey = JSON.stringify([r.issuer, r.name, r.group, r.favourite, r.kind]);
+    let drawn = drawnRows.get(r.id);
+    if (!drawn || drawn.labels !== labelsKey) {
+      drawn = buildRow(r, labelsKey);
+      drawnRows.set(r.id, drawn);
+    }
+    updateRow(drawn, r, i === selected);
+    return drawn.item;
+  });
+  for (const id of drawnRows.keys()) if (!rowById(id)) drawnRows.delete(id);
+  if (shown.length === 0 && rows.length > 0) items.push(noMatch);
+  const current = Array.from(list.children);
+  if (current.length !== items.length || current.some((node, i) => node !== items[i])) list.replaceChildren(...items);
+}
+
+start().catch((e) => {
+  app.replaceChildren(el("p", { class: "error" }, message(e)));
+});
