@@ -2,21 +2,91 @@
 //! the crates (`twofold-vault` for the accounts, `twofold-otp` for codes,
 //! `twofold-scan` for QR images). The unlocked vault lives here, in the app
 //! state; the webview gets labels, codes and seconds left, never a secret.
+//!
+//! Every command runs off the main thread (`async`): unlocking runs
+//! Argon2id and scanning a 4K screenshot takes a while, and the window must
+//! not freeze meanwhile.
 #![forbid(unsafe_code)]
 
 use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use serde::Serialize;
+use tauri::Manager as _;
 use twofold_otp::Account;
 use twofold_vault::{KdfParams, NewVault, SystemKeychain, Unlock, Vault};
+use zeroize::Zeroizing;
 
-/// The app's state: where the vault is, the vault when unlocked, and the
-/// clipboard (which must stay alive while it holds a code, on X11).
+/// The largest image file the app reads (screenshots are a few MB).
+const MAX_IMAGE_BYTES: usize = 50 * 1024 * 1024;
+/// Longest clipboard timeout and idle time a setting takes: an hour, a day.
+const MAX_CLIPBOARD_SECONDS: u32 = 3600;
+const MAX_AUTO_LOCK_MINUTES: u32 = 1440;
+
+/// The app's state: where the vault is, the vault when unlocked, the
+/// clipboard, and what auto-lock needs.
 struct AppState {
     path: PathBuf,
     vault: Mutex<Option<Vault>>,
-    clipboard: std::sync::Arc<Mutex<Option<arboard::Clipboard>>>,
+    clipboard: Arc<Mutex<Clipboard>>,
+    /// The user's last input in the window, as the page reports it.
+    last_input: Mutex<Instant>,
+    /// Locked during this run (by the user or when idle): the keychain is
+    /// not used to reopen the vault until the user asks.
+    locked_this_run: AtomicBool,
+}
+
+/// The system clipboard, kept open while it holds a code (on X11 the code
+/// stays pasteable only while its owner lives), and the code it holds.
+#[derive(Default)]
+struct Clipboard {
+    handle: Option<arboard::Clipboard>,
+    /// The code last copied, while it may still be on the clipboard.
+    code: Option<Zeroizing<String>>,
+    /// Counts copies, so that a clear timer of an earlier copy stands down.
+    copies: u64,
+}
+
+impl Clipboard {
+    fn open(&mut self) -> Result<&mut arboard::Clipboard, String> {
+        if self.handle.is_none() {
+            self.handle = Some(arboard::Clipboard::new().map_err(|e| format!("the clipboard cannot be used: {e}"))?);
+        }
+        self.handle
+            .as_mut()
+            .ok_or_else(|| "the clipboard cannot be used".to_owned())
+    }
+
+    /// Puts `code` on the clipboard, kept out of clipboard managers' history.
+    fn copy(&mut self, code: Zeroizing<String>) -> Result<u64, String> {
+        let set = self.open()?.set();
+        #[cfg(target_os = "linux")]
+        let set = arboard::SetExtLinux::exclude_from_history(set);
+        #[cfg(target_os = "macos")]
+        let set = arboard::SetExtApple::exclude_from_history(set);
+        #[cfg(target_os = "windows")]
+        let set = arboard::SetExtWindows::exclude_from_cloud(arboard::SetExtWindows::exclude_from_history(set));
+        set.text(code.as_str()).map_err(|e| format!("copying failed: {e}"))?;
+        self.code = Some(code);
+        self.copies += 1;
+        Ok(self.copies)
+    }
+
+    /// Empties the clipboard if it still holds the code copied last (and,
+    /// with `copy`, only if no other copy came since that one).
+    fn clear_code(&mut self, copy: Option<u64>) {
+        if copy.is_some_and(|n| n != self.copies) {
+            return;
+        }
+        let Some(code) = self.code.take() else { return };
+        if let Some(handle) = self.handle.as_mut()
+            && handle.get_text().is_ok_and(|text| text == *code)
+        {
+            let _ = handle.clear();
+        }
+    }
 }
 
 /// What the first screen needs to know.
@@ -27,9 +97,13 @@ struct Status {
     exists: bool,
     /// It is open.
     unlocked: bool,
-    /// Its slots, when it exists and can be read: keychain, password.
+    /// It has a keychain slot.
     has_keychain: bool,
+    /// It has a password slot.
     has_password: bool,
+    /// Open it with the keychain without asking: it has a keychain slot and
+    /// was not locked during this run.
+    auto_open: bool,
     /// Why the file cannot be used, if it cannot (corrupt, foreign).
     problem: Option<String>,
 }
@@ -38,23 +112,41 @@ struct Status {
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Row {
+    /// The account's id, for the commands that act on it.
     id: String,
     issuer: String,
     name: String,
     group: Option<String>,
     favourite: bool,
+    /// `totp`, `hotp` or `steam`.
     kind: &'static str,
+    /// The code to type now.
     code: String,
+    /// The code of the next period (time-based kinds).
     next_code: Option<String>,
+    /// Seconds until `code` changes (time-based kinds).
     seconds_left: Option<u32>,
+    /// Seconds each code lasts (time-based kinds).
     period: Option<u32>,
 }
 
-/// With `TWOFOLD_IPC_LOG` set (the end-to-end tests set it), every reply a
-/// command sends the webview, value or error, is appended to that file as
-/// one JSON line: a test then searches all the webview ever received for
-/// the accounts' secrets.
+/// What an add did: the labels of the accounts added, how many were in the
+/// vault already, and why any QR code held no account.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Added {
+    added: Vec<String>,
+    already_there: usize,
+    problems: Vec<String>,
+}
+
+/// In debug builds with `TWOFOLD_IPC_LOG` set (the end-to-end tests set
+/// it), every reply a command sends the webview, value or error, is
+/// appended to that file as one JSON line: a test then searches all the
+/// webview ever received for the accounts' secrets. Release builds never
+/// write it: it holds the vault's labels and codes in the clear.
 fn reply<T: Serialize, E: Serialize>(result: Result<T, E>) -> Result<T, E> {
+    #[cfg(debug_assertions)]
     if let Some(path) = std::env::var_os("TWOFOLD_IPC_LOG") {
         let line = match &result {
             Ok(value) => serde_json::to_string(value),
@@ -71,10 +163,11 @@ fn reply<T: Serialize, E: Serialize>(result: Result<T, E>) -> Result<T, E> {
     result
 }
 
-fn now() -> u64 {
+fn now() -> Result<u64, String> {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
+        .map(|d| d.as_secs())
+        .map_err(|_| "the system clock is before 1970; set the date, or no code can be right".to_owned())
 }
 
 fn row(account: &Account, now: u64) -> Row {
@@ -93,50 +186,55 @@ fn row(account: &Account, now: u64) -> Row {
     }
 }
 
-#[tauri::command]
+/// Whether a vault exists, is open, and how it can be opened.
+#[tauri::command(async)]
 fn status(state: tauri::State<'_, AppState>) -> Result<Status, String> {
     reply(Ok(status_of(&state)))
 }
 
 fn status_of(state: &AppState) -> Status {
     let unlocked = state.vault.lock().map(|v| v.is_some()).unwrap_or(false);
+    let mut status = Status {
+        exists: true,
+        unlocked,
+        has_keychain: false,
+        has_password: false,
+        auto_open: false,
+        problem: None,
+    };
     match twofold_vault::inspect(&state.path) {
-        Ok(info) => Status {
-            exists: true,
-            unlocked,
-            has_keychain: info.has_keychain,
-            has_password: info.has_password,
-            problem: None,
-        },
-        Err(_) if !state.path.exists() => Status {
-            exists: false,
-            unlocked: false,
-            has_keychain: false,
-            has_password: false,
-            problem: None,
-        },
-        Err(e) => Status {
-            exists: true,
-            unlocked: false,
-            has_keychain: false,
-            has_password: false,
-            problem: Some(e.to_string()),
-        },
+        Ok(info) => {
+            status.has_keychain = info.has_keychain;
+            status.has_password = info.has_password;
+            status.auto_open = info.has_keychain && !state.locked_this_run.load(Ordering::Relaxed);
+        }
+        Err(_) if !state.path.exists() => status.exists = false,
+        Err(e) => {
+            status.unlocked = false;
+            status.problem = Some(e.to_string());
+        }
     }
+    status
 }
 
-#[tauri::command]
-fn create_vault(state: tauri::State<'_, AppState>, password: Option<String>, keychain: bool) -> Result<(), String> {
+/// Creates the vault: a keychain slot (when `keychain`), a password slot
+/// (when a password is given).
+#[tauri::command(async)]
+fn create_vault(
+    state: tauri::State<'_, AppState>,
+    password: Option<Zeroizing<String>>,
+    keychain: bool,
+) -> Result<(), String> {
     reply(create_vault_inner(&state, password, keychain))
 }
 
-fn create_vault_inner(state: &AppState, password: Option<String>, keychain: bool) -> Result<(), String> {
+fn create_vault_inner(state: &AppState, password: Option<Zeroizing<String>>, keychain: bool) -> Result<(), String> {
     let store = SystemKeychain;
     let vault = Vault::create(
         &state.path,
         NewVault {
             keychain: keychain.then_some(&store as &dyn twofold_vault::KeyStore),
-            password: password.as_deref().filter(|p| !p.is_empty()),
+            password: password.as_deref().map(String::as_str).filter(|p| !p.is_empty()),
             kdf: KdfParams::default(),
         },
     )
@@ -147,37 +245,76 @@ fn create_vault_inner(state: &AppState, password: Option<String>, keychain: bool
         }
         e => e.to_string(),
     })?;
-    *state.vault.lock().map_err(|e| e.to_string())? = Some(vault);
-    Ok(())
+    opened(state, vault)
 }
 
-#[tauri::command]
-fn unlock(state: tauri::State<'_, AppState>, password: Option<String>) -> Result<(), String> {
+/// Opens the vault with the keychain, or with `password`.
+#[tauri::command(async)]
+fn unlock(state: tauri::State<'_, AppState>, password: Option<Zeroizing<String>>) -> Result<(), String> {
     reply(unlock_inner(&state, password))
 }
 
-fn unlock_inner(state: &AppState, password: Option<String>) -> Result<(), String> {
+fn unlock_inner(state: &AppState, password: Option<Zeroizing<String>>) -> Result<(), String> {
+    // Open already (a double click): opening again would wait on our own lock.
+    if state.vault.lock().map_err(|e| e.to_string())?.is_some() {
+        return Ok(());
+    }
     let store = SystemKeychain;
     let unlock = match password.as_deref() {
         Some(password) => Unlock::Password(password),
         None => Unlock::Keychain(&store),
     };
     let vault = Vault::open(&state.path, unlock).map_err(|e| e.to_string())?;
+    opened(state, vault)
+}
+
+/// Keeps the vault just opened; the idle clock starts now.
+fn opened(state: &AppState, vault: Vault) -> Result<(), String> {
+    *state.last_input.lock().map_err(|e| e.to_string())? = Instant::now();
     *state.vault.lock().map_err(|e| e.to_string())? = Some(vault);
     Ok(())
 }
 
-#[tauri::command]
+/// Locks now: the vault is closed, and a code still on the clipboard is cleared.
+#[tauri::command(async)]
 fn lock(state: tauri::State<'_, AppState>) -> Result<(), String> {
     reply(lock_inner(&state))
 }
 
 fn lock_inner(state: &AppState) -> Result<(), String> {
+    state.locked_this_run.store(true, Ordering::Relaxed);
     *state.vault.lock().map_err(|e| e.to_string())? = None;
+    state.clipboard.lock().map_err(|e| e.to_string())?.clear_code(None);
     Ok(())
 }
 
-#[tauri::command]
+/// The user did something in the window: the idle clock starts again.
+#[tauri::command(async)]
+fn activity(state: tauri::State<'_, AppState>) {
+    if let Ok(mut last) = state.last_input.lock() {
+        *last = Instant::now();
+    }
+}
+
+/// Locks the vault once the user has been idle for the set minutes; runs
+/// in its own thread, so that it holds even if the page stops.
+fn watch_idle(app: tauri::AppHandle) {
+    loop {
+        std::thread::sleep(Duration::from_secs(2));
+        let state = app.state::<AppState>();
+        let minutes = match state.vault.lock() {
+            Ok(vault) => vault.as_ref().map_or(0, |v| v.data.settings.auto_lock_minutes),
+            Err(_) => 0,
+        };
+        let idle = state.last_input.lock().map_or(Duration::ZERO, |t| t.elapsed());
+        if minutes > 0 && idle >= Duration::from_secs(u64::from(minutes) * 60) {
+            let _ = lock_inner(&state);
+        }
+    }
+}
+
+/// Every account's row, favourites first.
+#[tauri::command(async)]
 fn accounts(state: tauri::State<'_, AppState>) -> Result<Vec<Row>, String> {
     reply(accounts_inner(&state))
 }
@@ -185,91 +322,86 @@ fn accounts(state: tauri::State<'_, AppState>) -> Result<Vec<Row>, String> {
 fn accounts_inner(state: &AppState) -> Result<Vec<Row>, String> {
     let guard = state.vault.lock().map_err(|e| e.to_string())?;
     let vault = guard.as_ref().ok_or("the vault is locked")?;
-    let now = now();
+    let now = now()?;
     let mut rows: Vec<Row> = vault.data.accounts.iter().map(|a| row(a, now)).collect();
     rows.sort_by_key(|r| !r.favourite);
     Ok(rows)
 }
 
-#[tauri::command]
-fn add_uri(state: tauri::State<'_, AppState>, uri: String) -> Result<usize, String> {
-    reply(add_uri_inner(&state, uri))
+/// Adds the accounts of an otpauth://, steam:// or otpauth-migration:// link.
+#[tauri::command(async)]
+fn add_uri(state: tauri::State<'_, AppState>, uri: Zeroizing<String>) -> Result<Added, String> {
+    reply(add_uri_inner(&state, &uri))
 }
 
-fn add_uri_inner(state: &AppState, uri: String) -> Result<usize, String> {
-    let accounts = twofold_otp::accounts_from_uri(&uri).map_err(|e| e.to_string())?;
-    add(state, accounts)
+fn add_uri_inner(state: &AppState, uri: &str) -> Result<Added, String> {
+    let accounts = twofold_otp::accounts_from_uri(uri).map_err(|e| e.to_string())?;
+    add(state, accounts, Vec::new())
 }
 
-#[tauri::command]
-fn add_image(state: tauri::State<'_, AppState>, bytes: Vec<u8>) -> Result<usize, String> {
-    reply(add_image_inner(&state, bytes))
+/// Adds the accounts in the QR codes of an image file's bytes.
+#[tauri::command(async)]
+fn add_image(state: tauri::State<'_, AppState>, bytes: Zeroizing<Vec<u8>>) -> Result<Added, String> {
+    reply(add_image_inner(&state, &bytes))
 }
 
-fn add_image_inner(state: &AppState, bytes: Vec<u8>) -> Result<usize, String> {
-    let gray = twofold_scan::load_gray(&bytes).map_err(|e| e.to_string())?;
-    add(state, accounts_in_image(&gray)?)
+fn add_image_inner(state: &AppState, bytes: &[u8]) -> Result<Added, String> {
+    if bytes.len() > MAX_IMAGE_BYTES {
+        return Err(format!(
+            "the image is over {} MB; use a screenshot or a smaller photo",
+            MAX_IMAGE_BYTES >> 20
+        ));
+    }
+    let gray = twofold_scan::load_gray(bytes).map_err(|e| e.to_string())?;
+    add_from_image(state, &gray)
 }
 
 /// Adds the accounts in the image on the system clipboard: a pasted image
 /// reaches the page without its pixels in WebKitGTK, so they are read here.
-#[tauri::command]
-fn add_clipboard_image(state: tauri::State<'_, AppState>) -> Result<usize, String> {
+#[tauri::command(async)]
+fn add_clipboard_image(state: tauri::State<'_, AppState>) -> Result<Added, String> {
     reply(add_clipboard_image_inner(&state))
 }
 
-fn add_clipboard_image_inner(state: &AppState) -> Result<usize, String> {
-    let image = {
-        let mut slot = state.clipboard.lock().map_err(|e| e.to_string())?;
-        let clipboard = open_clipboard(&mut slot)?;
-        clipboard
-            .get_image()
-            .map_err(|_| "the clipboard holds no image; copy a screenshot of the QR code first".to_owned())?
-    };
+fn add_clipboard_image_inner(state: &AppState) -> Result<Added, String> {
+    let image = state
+        .clipboard
+        .lock()
+        .map_err(|e| e.to_string())?
+        .open()?
+        .get_image()
+        .map_err(|_| "the clipboard holds no image; copy a screenshot of the QR code first".to_owned())?;
     let width = u32::try_from(image.width).map_err(|e| e.to_string())?;
     let height = u32::try_from(image.height).map_err(|e| e.to_string())?;
     let gray = twofold_scan::gray_from_rgba(width, height, image.bytes.into_owned()).map_err(|e| e.to_string())?;
-    add(state, accounts_in_image(&gray)?)
+    add_from_image(state, &gray)
 }
 
-/// Every account in every QR code of the image: otpauth:// codes, and
+/// Adds every account in every QR code of the image: otpauth:// codes, and
 /// Google Authenticator export codes with several accounts each.
-fn accounts_in_image(gray: &twofold_scan::GrayImage) -> Result<Vec<Account>, String> {
+fn add_from_image(state: &AppState, gray: &twofold_scan::GrayImage) -> Result<Added, String> {
     let found = twofold_scan::Scanner::new().scan(gray);
     if found.is_empty() {
         return Err(
             "no QR code was found in the image; try a sharper or larger picture, or crop it to the code".into(),
         );
     }
-    let mut accounts = Vec::new();
-    let mut refused = None;
-    for code in &found {
-        match twofold_otp::accounts_from_uri(&code.text) {
-            Ok(more) => accounts.extend(more),
-            Err(e) => refused = Some(e),
-        }
+    let payloads = twofold_otp::accounts_in_payloads(found.iter().map(|f| f.text.as_str()));
+    let problems: Vec<String> = payloads
+        .refused
+        .iter()
+        .map(|e| {
+            if e.is_not_an_account() {
+                "a QR code holds no otpauth:// account (it is not a two-factor setup code)".to_owned()
+            } else {
+                format!("a QR code holds a broken account link: {e}")
+            }
+        })
+        .collect();
+    if payloads.accounts.is_empty() {
+        return Err(problems.join("; "));
     }
-    if accounts.is_empty() {
-        // A text that starts like a login link but is broken says what is
-        // wrong with it; anything else is not an enrollment code at all.
-        return Err(match refused {
-            Some(twofold_otp::PayloadError::Uri(
-                twofold_otp::UriError::NoScheme | twofold_otp::UriError::Scheme { .. } | twofold_otp::UriError::Empty,
-            ))
-            | None => "the QR code holds no otpauth:// account (it is not a two-factor setup code)".into(),
-            Some(e) => format!("the QR code holds a broken account link: {e}"),
-        });
-    }
-    Ok(accounts)
-}
-
-/// The app's clipboard, opened on first use and kept: on X11 the code
-/// stays pasteable only while its owner lives.
-fn open_clipboard(slot: &mut Option<arboard::Clipboard>) -> Result<&mut arboard::Clipboard, String> {
-    if slot.is_none() {
-        *slot = Some(arboard::Clipboard::new().map_err(|e| format!("the clipboard cannot be used: {e}"))?);
-    }
-    slot.as_mut().ok_or_else(|| "the clipboard cannot be used".to_owned())
+    add(state, payloads.accounts, problems)
 }
 
 /// An "add account" form, as typed; the secret is wiped when dropped.
@@ -277,7 +409,7 @@ fn open_clipboard(slot: &mut Option<arboard::Clipboard>) -> Result<&mut arboard:
 struct FormInput {
     issuer: String,
     name: String,
-    secret: zeroize::Zeroizing<String>,
+    secret: Zeroizing<String>,
     kind: String,
     algorithm: String,
     digits: String,
@@ -285,7 +417,7 @@ struct FormInput {
     counter: String,
 }
 
-/// A field the form got wrong, for the UI to show beside it.
+/// A field the form got wrong (`form`: none in particular), for the UI to show beside it.
 #[derive(Serialize)]
 struct FieldProblem {
     field: &'static str,
@@ -293,12 +425,12 @@ struct FieldProblem {
 }
 
 /// Adds the account a form describes, or names every field at fault.
-#[tauri::command]
-fn add_manual(state: tauri::State<'_, AppState>, form: FormInput) -> Result<usize, Vec<FieldProblem>> {
+#[tauri::command(async)]
+fn add_manual(state: tauri::State<'_, AppState>, form: FormInput) -> Result<Added, Vec<FieldProblem>> {
     reply(add_manual_inner(&state, form))
 }
 
-fn add_manual_inner(state: &AppState, form: FormInput) -> Result<usize, Vec<FieldProblem>> {
+fn add_manual_inner(state: &AppState, form: FormInput) -> Result<Added, Vec<FieldProblem>> {
     let form = twofold_otp::AccountForm {
         issuer: form.issuer,
         name: form.name,
@@ -318,30 +450,37 @@ fn add_manual_inner(state: &AppState, form: FormInput) -> Result<usize, Vec<Fiel
             })
             .collect::<Vec<_>>()
     })?;
-    add(state, vec![account]).map_err(|message| vec![FieldProblem { field: "form", message }])
+    add(state, vec![account], Vec::new()).map_err(|message| vec![FieldProblem { field: "form", message }])
+}
+
+/// Merges `accounts` into the vault, saving only if one was new (a save
+/// rotates the backup, which must keep the last real change).
+fn add(state: &AppState, accounts: Vec<Account>, problems: Vec<String>) -> Result<Added, String> {
+    let mut guard = state.vault.lock().map_err(|e| e.to_string())?;
+    let vault = guard.as_mut().ok_or("the vault is locked")?;
+    let merge = vault.data.merge(accounts);
+    if !merge.added.is_empty() {
+        vault.save().map_err(|e| e.to_string())?;
+    }
+    Ok(Added {
+        added: merge.added.iter().map(Account::label).collect(),
+        already_there: merge.skipped.len(),
+        problems,
+    })
 }
 
 /// HOTP: moves the account to its next code.
-#[tauri::command]
+#[tauri::command(async)]
 fn next_code(state: tauri::State<'_, AppState>, id: String) -> Result<(), String> {
-    reply(with_account(&state, &id, |vault, index| {
-        let account = vault.data.accounts.get_mut(index).ok_or("that account is gone")?;
+    reply(with_account(&state, &id, |account| {
         account.advance_counter().map(drop).map_err(|e| e.to_string())
     }))
 }
 
-fn add(state: &AppState, accounts: Vec<Account>) -> Result<usize, String> {
-    let mut guard = state.vault.lock().map_err(|e| e.to_string())?;
-    let vault = guard.as_mut().ok_or("the vault is locked")?;
-    let merge = vault.data.merge(accounts);
-    vault.save().map_err(|e| e.to_string())?;
-    Ok(merge.added.len())
-}
-
 /// Copies the account's current code; returns the seconds until the
 /// clipboard is cleared (0: never). It is cleared only if it still holds
-/// the code then.
-#[tauri::command]
+/// the code then, and no later copy came.
+#[tauri::command(async)]
 fn copy(state: tauri::State<'_, AppState>, id: String) -> Result<u32, String> {
     reply(copy_inner(&state, &id))
 }
@@ -357,25 +496,17 @@ fn copy_inner(state: &AppState, id: &str) -> Result<u32, String> {
             .find(|a| a.id.to_string() == id)
             .ok_or("that account is gone")?;
         (
-            account.code_at(now()).to_string(),
+            Zeroizing::new(account.code_at(now()?).to_string()),
             vault.data.settings.clipboard_clear_seconds,
         )
     };
-    {
-        let mut slot = state.clipboard.lock().map_err(|e| e.to_string())?;
-        open_clipboard(&mut slot)?
-            .set_text(code.clone())
-            .map_err(|e| format!("copying failed: {e}"))?;
-    }
+    let copy = state.clipboard.lock().map_err(|e| e.to_string())?.copy(code)?;
     if seconds > 0 {
-        let clipboard = std::sync::Arc::clone(&state.clipboard);
+        let clipboard = Arc::clone(&state.clipboard);
         std::thread::spawn(move || {
-            std::thread::sleep(std::time::Duration::from_secs(u64::from(seconds)));
-            if let Ok(mut slot) = clipboard.lock()
-                && let Some(clipboard) = slot.as_mut()
-                && clipboard.get_text().is_ok_and(|text| text == code)
-            {
-                let _ = clipboard.clear();
+            std::thread::sleep(Duration::from_secs(u64::from(seconds)));
+            if let Ok(mut clipboard) = clipboard.lock() {
+                clipboard.clear_code(Some(copy));
             }
         });
     }
@@ -383,7 +514,7 @@ fn copy_inner(state: &AppState, id: &str) -> Result<u32, String> {
 }
 
 /// Changes an account's labels and organising fields (never its secret).
-#[tauri::command]
+#[tauri::command(async)]
 fn edit(
     state: tauri::State<'_, AppState>,
     id: String,
@@ -392,40 +523,45 @@ fn edit(
     group: Option<String>,
     favourite: bool,
 ) -> Result<(), String> {
-    reply(with_account(&state, &id, |vault, index| {
-        let account = vault.data.accounts.get_mut(index).ok_or("that account is gone")?;
-        account.issuer = issuer.trim().to_owned();
-        account.name = name.trim().to_owned();
-        account.group = group.map(|g| g.trim().to_owned()).filter(|g| !g.is_empty());
+    reply(with_account(&state, &id, |account| {
+        account
+            .set_labels(&issuer, &name, group.as_deref())
+            .map_err(|e| e.to_string())?;
         account.favourite = favourite;
         Ok(())
     }))
 }
 
 /// Deletes an account (the UI asks first).
-#[tauri::command]
+#[tauri::command(async)]
 fn delete(state: tauri::State<'_, AppState>, id: String) -> Result<(), String> {
-    reply(with_account(&state, &id, |vault, index| {
-        vault.data.accounts.remove(index);
-        Ok(())
-    }))
+    reply((|| {
+        let mut guard = state.vault.lock().map_err(|e| e.to_string())?;
+        let vault = guard.as_mut().ok_or("the vault is locked")?;
+        let before = vault.data.accounts.len();
+        vault.data.accounts.retain(|a| a.id.to_string() != id);
+        if vault.data.accounts.len() == before {
+            return Err("that account is gone".to_owned());
+        }
+        vault.save().map_err(|e| e.to_string())
+    })())
 }
 
-/// Runs `change` on the unlocked vault with the index of account `id`, then saves.
+/// Runs `change` on account `id` of the unlocked vault, then saves.
 fn with_account(
     state: &AppState,
     id: &str,
-    change: impl FnOnce(&mut Vault, usize) -> Result<(), String>,
+    change: impl FnOnce(&mut Account) -> Result<(), String>,
 ) -> Result<(), String> {
     let mut guard = state.vault.lock().map_err(|e| e.to_string())?;
     let vault = guard.as_mut().ok_or("the vault is locked")?;
-    let index = vault
+    let account = vault
         .data
         .accounts
-        .iter()
-        .position(|a| a.id.to_string() == id)
+        .iter_mut()
+        .find(|a| a.id.to_string() == id)
         .ok_or("that account is gone")?;
-    change(vault, index)?;
+    change(account)?;
     vault.save().map_err(|e| e.to_string())
 }
 
@@ -439,7 +575,8 @@ struct SettingsView {
     auto_lock_minutes: u32,
 }
 
-#[tauri::command]
+/// The vault's settings.
+#[tauri::command(async)]
 fn settings(state: tauri::State<'_, AppState>) -> Result<SettingsView, String> {
     reply((|| {
         let guard = state.vault.lock().map_err(|e| e.to_string())?;
@@ -451,11 +588,8 @@ fn settings(state: tauri::State<'_, AppState>) -> Result<SettingsView, String> {
     })())
 }
 
-/// Longest clipboard timeout and idle time a setting takes: an hour, a day.
-const MAX_CLIPBOARD_SECONDS: u32 = 3600;
-const MAX_AUTO_LOCK_MINUTES: u32 = 1440;
-
-#[tauri::command]
+/// Changes the vault's settings, within their bounds.
+#[tauri::command(async)]
 fn set_settings(state: tauri::State<'_, AppState>, settings: SettingsView) -> Result<(), String> {
     reply((|| {
         if settings.clipboard_seconds > MAX_CLIPBOARD_SECONDS {
@@ -479,7 +613,7 @@ fn set_settings(state: tauri::State<'_, AppState>, settings: SettingsView) -> Re
 /// The UI drew its first code. With `TWOFOLD_STARTUP_PROBE` set (the
 /// start-up measurement, scripts/measure-app.sh), the milliseconds since
 /// the app started and its process id are written there.
-#[tauri::command]
+#[tauri::command(async)]
 fn first_code_drawn() {
     let Some(path) = std::env::var_os("TWOFOLD_STARTUP_PROBE") else {
         return;
@@ -489,26 +623,38 @@ fn first_code_drawn() {
 }
 
 /// When the process started, for the start-up measurement.
-static STARTED: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+static STARTED: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
 
-/// Starts the app.
+/// Starts the app on the vault at `TWOFOLD_VAULT`, or the default place the
+/// CLI uses too; exits with a message if the window cannot be made.
 pub fn run() {
-    let _ = STARTED.set(std::time::Instant::now());
-    let path = std::env::var_os("TWOFOLD_VAULT")
+    let _ = STARTED.set(Instant::now());
+    let Some(path) = std::env::var_os("TWOFOLD_VAULT")
         .map(PathBuf::from)
         .or_else(twofold_vault::default_path)
-        .unwrap_or_else(|| PathBuf::from("twofold-vault.json"));
+    else {
+        eprintln!("twofold: no place for the vault (no home or data folder); set TWOFOLD_VAULT to a file path");
+        std::process::exit(1);
+    };
     let result = tauri::Builder::default()
         .manage(AppState {
             path,
             vault: Mutex::new(None),
-            clipboard: std::sync::Arc::new(Mutex::new(None)),
+            clipboard: Arc::new(Mutex::new(Clipboard::default())),
+            last_input: Mutex::new(Instant::now()),
+            locked_this_run: AtomicBool::new(false),
+        })
+        .setup(|app| {
+            let handle = app.handle().clone();
+            std::thread::spawn(move || watch_idle(handle));
+            Ok(())
         })
         .invoke_handler(tauri::generate_handler![
             status,
             create_vault,
             unlock,
             lock,
+            activity,
             accounts,
             add_uri,
             add_image,

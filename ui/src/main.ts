@@ -8,7 +8,15 @@ interface Status {
   unlocked: boolean;
   hasKeychain: boolean;
   hasPassword: boolean;
+  /** Open with the keychain without asking (not locked during this run). */
+  autoOpen: boolean;
   problem: string | null;
+}
+
+interface Added {
+  added: string[];
+  alreadyThere: number;
+  problems: string[];
 }
 
 interface Row {
@@ -36,15 +44,13 @@ interface FieldProblem {
 
 const app = document.getElementById("app") as HTMLElement;
 let rows: Row[] = [];
-let selected = 0;
+/** The selected account's id: Enter copies its code. */
+let selectedId: string | null = null;
 let filter = "";
 let group = "";
 let timer: number | undefined;
-/** A panel is open over the list (editor, add, settings): it is not redrawn meanwhile. */
+/** The panel open above the list (add, settings, or an account's editor); arrow keys leave the list alone meanwhile. */
 let editing: string | null = null;
-/** Minutes without input before locking (0: never); read at unlock. */
-let autoLockMinutes = 0;
-let lastInput = Date.now();
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text = ""): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
@@ -64,16 +70,23 @@ export function grouped(code: string): string {
   return code;
 }
 
-/** Set after Lock and auto-lock: the keychain is not tried again until the user asks. */
-let lockedByUser = false;
-
-async function start(): Promise<void> {
+/** Forgets everything the list showed: after a lock nothing of it stays in the page. */
+function forget(): void {
   window.clearInterval(timer);
   editing = null;
+  rows = [];
+  drawnRows.clear();
+  selectedId = null;
+  filter = "";
+  group = "";
+}
+
+async function start(): Promise<void> {
+  forget();
   const status = await invoke<Status>("status");
   if (status.problem) return showProblem(status.problem);
   if (!status.exists) return showFirstRun();
-  if (!status.unlocked && status.hasKeychain && !lockedByUser) {
+  if (!status.unlocked && status.autoOpen) {
     // The OS keychain is unlocked with the user's session: open at once.
     try {
       await invoke("unlock", { password: null });
@@ -96,10 +109,16 @@ function showProblem(problem: string): void {
 
 function showFirstRun(): void {
   const password = el("input", { id: "new-password", type: "password", autocomplete: "new-password" });
+  const repeat = el("input", { id: "repeat-password", type: "password", autocomplete: "new-password" });
   const error = el("p", { id: "error", class: "error", role: "alert" });
   const create = el("button", { id: "create", class: "primary" }, "Create vault");
   create.addEventListener("click", async () => {
     const chosen = password.value || null;
+    if (chosen !== null && repeat.value !== chosen) {
+      error.textContent = "The two passwords differ; type the same password in both fields.";
+      return;
+    }
+    let note = "";
     try {
       await invoke("create_vault", { password: chosen, keychain: true });
     } catch (e) {
@@ -110,19 +129,24 @@ function showFirstRun(): void {
       // No keychain here: the password alone guards the vault.
       try {
         await invoke("create_vault", { password: chosen, keychain: false });
+        note = "No system keychain answered: the vault opens with its password alone.";
       } catch (e2) {
         error.textContent = message(e2);
         return;
       }
     }
     await showList();
+    if (note) setStatus(note);
   });
   const label = el("label", {}, "Optional password (it also opens the vault on a machine with no keychain) ");
   label.append(password);
+  const again = el("label", {}, "The password again ");
+  again.append(repeat);
   app.replaceChildren(
     el("h1", {}, "Welcome to Twofold"),
     el("p", {}, "Your accounts are kept in an encrypted vault. Its key is stored in your system keychain, which your login unlocks."),
     label,
+    again,
     el("p"),
     create,
     error,
@@ -158,7 +182,6 @@ async function unlock(password: string | null, error: HTMLElement): Promise<void
 }
 
 async function lockNow(): Promise<void> {
-  lockedByUser = true;
   await invoke("lock");
   await start();
 }
@@ -170,23 +193,18 @@ function button(id: string, text: string, onClick: () => void, attrs: Record<str
 }
 
 async function showList(): Promise<void> {
-  try {
-    autoLockMinutes = (await invoke<Settings>("settings")).autoLockMinutes;
-  } catch {
-    autoLockMinutes = 0;
-  }
-  lastInput = Date.now();
+  forget();
   const search = el("input", { id: "search", type: "search", placeholder: "Search", "aria-label": "Search accounts" });
   search.value = filter;
   search.addEventListener("input", () => {
     filter = search.value;
-    selected = 0;
+    selectedId = null;
     render();
   });
   const groups = el("select", { id: "group-filter", "aria-label": "Show group" });
   groups.addEventListener("change", () => {
     group = groups.value;
-    selected = 0;
+    selectedId = null;
     render();
   });
   const toolbar = el("div", { class: "toolbar" });
@@ -201,22 +219,14 @@ async function showList(): Promise<void> {
   app.replaceChildren(
     toolbar,
     el("div", { id: "panel" }),
-    el("ul", { id: "accounts", class: "accounts", role: "listbox", "aria-label": "Accounts" }),
+    el("ul", { id: "accounts", class: "accounts", role: "listbox", tabindex: "0", "aria-label": "Accounts" }),
     drop,
-    el("p", { id: "add-status", role: "status" }),
+    el("p", { id: "add-status", role: "status", "aria-live": "polite" }),
   );
   await refresh();
   if (rows.length === 0) showAdder();
   else search.focus();
-  timer = window.setInterval(tick, 1000);
-}
-
-function tick(): void {
-  if (autoLockMinutes > 0 && Date.now() - lastInput >= autoLockMinutes * 60_000) {
-    void lockNow();
-    return;
-  }
-  void refresh();
+  timer = window.setInterval(refresh, 1000);
 }
 
 function setStatus(text: string): void {
@@ -238,15 +248,11 @@ function closePanel(): void {
 
 function showAdder(): void {
   const panel = el("section", { id: "adder", class: "card", "aria-label": "Add accounts" });
-  const uri = el("input", { id: "uri", placeholder: "otpauth://... or otpauth-migration://...", "aria-label": "otpauth link" });
+  const uri = el("input", { id: "uri", placeholder: "otpauth://... or otpauth-migration://...", "aria-label": "otpauth link", autocomplete: "off", spellcheck: "false" });
   const addUri = button("add-uri", "Add", async () => {
-    try {
-      const added = await invoke<number>("add_uri", { uri: uri.value });
-      reportAdded(added);
+    if (await addFrom(invoke<Added>("add_uri", { uri: uri.value }))) {
       uri.value = "";
       closePanel();
-    } catch (e) {
-      setStatus(message(e));
     }
   });
   uri.addEventListener("keydown", (e) => {
@@ -275,7 +281,6 @@ function manualForm(): HTMLFormElement {
   const errors: Record<string, HTMLElement> = {};
   const field = (name: string, label: string, control: HTMLInputElement | HTMLSelectElement) => {
     control.id = `m-${name}`;
-    control.name = name;
     const error = el("span", { id: `m-${name}-error`, class: "error field-error" });
     control.setAttribute("aria-describedby", error.id);
     const wrap = el("label", {}, `${label} `);
@@ -318,9 +323,10 @@ function manualForm(): HTMLFormElement {
     const values: Record<string, string> = {};
     for (const [name, node] of Object.entries(inputs)) values[name] = node.value;
     try {
-      const added = await invoke<number>("add_manual", { form: values });
+      const added = await invoke<Added>("add_manual", { form: values });
       inputs.secret.value = "";
       reportAdded(added);
+      await refresh();
       closePanel();
     } catch (e) {
       const problems = Array.isArray(e) ? (e as FieldProblem[]) : [{ field: "form", message: message(e) }];
@@ -338,18 +344,22 @@ function manualForm(): HTMLFormElement {
   return form;
 }
 
-function reportAdded(added: number): void {
-  setStatus(added > 0 ? `${added} account(s) added` : "Already in the vault: nothing added");
+function reportAdded(result: Added): void {
+  const parts: string[] = [];
+  if (result.added.length > 0) parts.push(`Added ${result.added.join(", ")}.`);
+  if (result.alreadyThere > 0) parts.push(`${result.alreadyThere} already in the vault, not added again.`);
+  if (result.problems.length > 0) parts.push(`Also: ${result.problems.join("; ")}.`);
+  setStatus(parts.join(" "));
 }
 
 /** Adds the accounts in an image file's QR codes; true when it worked. */
 async function addImage(file: File): Promise<boolean> {
   const bytes = Array.from(new Uint8Array(await file.arrayBuffer()));
-  return addFrom(invoke<number>("add_image", { bytes }));
+  return addFrom(invoke<Added>("add_image", { bytes }));
 }
 
 /** Reports what an add command did; true when it worked. */
-async function addFrom(adding: Promise<number>): Promise<boolean> {
+async function addFrom(adding: Promise<Added>): Promise<boolean> {
   try {
     reportAdded(await adding);
     await refresh();
@@ -385,7 +395,6 @@ async function showSettings(): Promise<void> {
     }
     try {
       await invoke("set_settings", { settings });
-      autoLockMinutes = settings.autoLockMinutes;
       setStatus("Settings saved");
       closePanel();
     } catch (err) {
@@ -403,6 +412,11 @@ async function copy(row: Row): Promise<void> {
   } catch (e) {
     setStatus(message(e));
   }
+}
+
+/** The selected row among `shown`: the one last chosen, else the first. */
+function selectedIn(shown: Row[]): Row | undefined {
+  return shown.find((r) => r.id === selectedId) ?? shown[0];
 }
 
 /** The rows the search and the group filter let through, in list order. */
@@ -427,16 +441,18 @@ document.addEventListener("paste", (e) => {
   const hasText = (e.clipboardData?.types ?? []).some((t) => t.startsWith("text/"));
   if (!file && hasText) return;
   e.preventDefault();
-  const added = file ? addImage(file) : addFrom(invoke<number>("add_clipboard_image"));
+  const added = file ? addImage(file) : addFrom(invoke<Added>("add_clipboard_image"));
   void added.then((ok) => ok && editing === "add" && closePanel());
 });
 // WebKit enables Paste outside text fields only for a page that asks for it.
 document.addEventListener("beforepaste", (e) => e.preventDefault());
 
-/** An image file dropped anywhere on the list adds the accounts in its QR codes. */
-document.addEventListener("dragover", (e) => {
-  if (document.getElementById("accounts")) e.preventDefault();
-});
+/**
+ * An image file dropped anywhere on the list adds the accounts in its QR
+ * codes. On every screen a drop is taken, so that the webview never
+ * navigates to a dropped file.
+ */
+document.addEventListener("dragover", (e) => e.preventDefault());
 document.addEventListener("drop", (e) => {
   e.preventDefault();
   if (!document.getElementById("accounts")) return;
@@ -444,11 +460,31 @@ document.addEventListener("drop", (e) => {
   if (file) void addImage(file).then((ok) => ok && editing === "add" && closePanel());
 });
 
+/** Input in the window restarts the app's idle clock (reported at most every 10 s). */
+let reported = 0;
 for (const kind of ["keydown", "pointerdown", "pointermove", "wheel"]) {
-  document.addEventListener(kind, () => {
-    lastInput = Date.now();
-  }, { passive: true });
+  document.addEventListener(
+    kind,
+    () => {
+      if (Date.now() - reported < 10_000 || !document.getElementById("accounts")) return;
+      reported = Date.now();
+      void invoke("activity");
+    },
+    { passive: true },
+  );
 }
+
+/** Ctrl with +, - or 0 zooms the page in, out, or back to 100%. */
+let zoom = 1;
+document.addEventListener("keydown", (e) => {
+  if (!e.ctrlKey || e.altKey || e.metaKey) return;
+  const steps: Record<string, number> = { "+": 1, "=": 1, "-": -1, "0": 0 };
+  const step = steps[e.key];
+  if (step === undefined) return;
+  e.preventDefault();
+  zoom = step === 0 ? 1 : Math.min(3, Math.max(0.5, Math.round((zoom + step * 0.25) * 100) / 100));
+  document.documentElement.style.setProperty("zoom", String(zoom));
+});
 
 /** Arrow keys move the selection; Enter copies its code; Escape closes a panel. */
 document.addEventListener("keydown", (e) => {
@@ -458,18 +494,18 @@ document.addEventListener("keydown", (e) => {
     closePanel();
     return;
   }
-  if (editing || (e.target instanceof HTMLElement && e.target !== document.body && e.target.id !== "search")) return;
+  const target = e.target instanceof HTMLElement ? e.target : null;
+  const fromList = !target || target === document.body || target === list || target.id === "search";
+  if (editing || !fromList || e.ctrlKey || e.altKey || e.metaKey) return;
   const shown = visible();
-  if (e.key === "ArrowDown" && shown.length) {
-    selected = Math.min(selected + 1, shown.length - 1);
-    render();
-    e.preventDefault();
-  } else if (e.key === "ArrowUp" && shown.length) {
-    selected = Math.max(selected - 1, 0);
+  const at = Math.max(shown.findIndex((r) => r.id === selectedIn(shown)?.id), 0);
+  if ((e.key === "ArrowDown" || e.key === "ArrowUp") && shown.length) {
+    const next = shown[Math.min(Math.max(at + (e.key === "ArrowDown" ? 1 : -1), 0), shown.length - 1)];
+    selectedId = next?.id ?? null;
     render();
     e.preventDefault();
   } else if (e.key === "Enter") {
-    const row = shown[selected];
+    const row = selectedIn(shown);
     if (row) void copy(row);
   }
 });
@@ -493,7 +529,7 @@ async function refresh(): Promise<void> {
 function showEditor(row: Row): void {
   const form = el("form", { id: "editor", class: "card", "aria-label": `Edit ${row.issuer || row.name}` });
   const field = (id: string, label: string, value: string) => {
-    const input = el("input", { id, name: id });
+    const input = el("input", { id });
     input.value = value;
     const wrap = el("label", {}, `${label} `);
     wrap.append(input);
@@ -560,10 +596,12 @@ function rowById(id: string): Row | undefined {
 
 function buildRow(r: Row, labelsKey: string): Drawn {
   const item = el("li", { class: "account", role: "option", "data-id": r.id, "data-kind": r.kind });
+  item.id = `row-${r.id}`;
   item.addEventListener("click", () => {
     const row = rowById(r.id);
     if (!row) return;
-    selected = Math.max(visible().indexOf(row), 0);
+    selectedId = row.id;
+    render();
     void copy(row);
   });
   const labels = el("div", { class: "labels" });
@@ -642,18 +680,20 @@ function renderGroups(): void {
 
 function render(): void {
   const list = document.getElementById("accounts");
-  if (!list || editing) return;
+  if (!list) return;
   renderGroups();
   const shown = visible();
-  selected = Math.min(selected, Math.max(shown.length - 1, 0));
-  const items: HTMLElement[] = shown.map((r, i) => {
+  const chosen = selectedIn(shown);
+  if (chosen) list.setAttribute("aria-activedescendant", `row-${chosen.id}`);
+  else list.removeAttribute("aria-activedescendant");
+  const items: HTMLElement[] = shown.map((r) => {
     const labelsKey = JSON.stringify([r.issuer, r.name, r.group, r.favourite, r.kind]);
     let drawn = drawnRows.get(r.id);
     if (!drawn || drawn.labels !== labelsKey) {
       drawn = buildRow(r, labelsKey);
       drawnRows.set(r.id, drawn);
     }
-    updateRow(drawn, r, i === selected);
+    updateRow(drawn, r, r.id === chosen?.id);
     return drawn.item;
   });
   for (const id of drawnRows.keys()) if (!rowById(id)) drawnRows.delete(id);

@@ -7,7 +7,7 @@ use twofold_formats::{ExportOptions, Format, ImportError};
 use zeroize::Zeroizing;
 
 use crate::password::{self, BACKUP_PASSWORD_ENV};
-use crate::vault::{Context, label, save};
+use crate::vault::{Context, save};
 use crate::write_line;
 
 /// No authenticator export comes near this; a larger file is refused unread.
@@ -63,10 +63,10 @@ pub(crate) fn import(
     let merge = vault.data.merge(imported.accounts);
     save(&mut vault)?;
     for account in &merge.added {
-        write_line(&format!("{}\t{}", account.id, label(account)))?;
+        write_line(&format!("{}\t{}", account.id, account.label()))?;
     }
     for account in &merge.skipped {
-        eprintln!("skipped: {} (already in the vault)", label(account));
+        eprintln!("skipped: {} (already in the vault)", account.label());
     }
     for failure in &failures {
         eprintln!("failed: {}: {}", failure.entry, failure.reason);

@@ -81,14 +81,6 @@ pub(crate) fn save(vault: &mut Vault) -> Result<(), String> {
     vault.save().map_err(|e| e.to_string())
 }
 
-pub(crate) fn label(account: &Account) -> String {
-    match (account.issuer.is_empty(), account.name.is_empty()) {
-        (false, false) => format!("{}: {}", account.issuer, account.name),
-        (false, true) => account.issuer.clone(),
-        _ => account.name.clone(),
-    }
-}
-
 /// The index of the account whose id is `id` or starts with it.
 fn find(vault: &Vault, id: &str) -> Result<usize, String> {
     let id = id.trim().to_ascii_lowercase();
@@ -162,11 +154,11 @@ pub(crate) fn add(context: &Context, uris: &[String]) -> Result<(), String> {
     let mut vault = context.open()?;
     let merge = vault.data.merge(accounts);
     for account in &merge.skipped {
-        eprintln!("note: {} is already in the vault; skipped", label(account));
+        eprintln!("note: {} is already in the vault; skipped", account.label());
     }
     save(&mut vault)?;
     for account in &merge.added {
-        write_line(&format!("{}\t{}", account.id, label(account)))?;
+        write_line(&format!("{}\t{}", account.id, account.label()))?;
     }
     Ok(())
 }
@@ -207,7 +199,7 @@ pub(crate) fn list(context: &Context, json: bool) -> Result<(), String> {
             "{}{star} {}  {}{group}",
             entry.id,
             account.kind.as_str(),
-            label(account)
+            account.label()
         ))?;
     }
     Ok(())
@@ -253,7 +245,7 @@ pub(crate) fn codes(context: &Context, json: bool, at: Option<u64>) -> Result<()
             .remaining_seconds
             .map(|s| format!("{s:>3}s"))
             .unwrap_or_else(|| "   -".to_owned());
-        write_line(&format!("{:>10} {left}  {}", entry.code, label(account)))?;
+        write_line(&format!("{:>10} {left}  {}", entry.code, account.label()))?;
     }
     Ok(())
 }
@@ -264,7 +256,7 @@ pub(crate) fn next(context: &Context, id: &str) -> Result<(), String> {
     let account = vault.data.accounts.get_mut(index).ok_or("id: no such account")?;
     let code = account
         .advance_counter()
-        .map_err(|e| format!("{}: {e}", label(account)))?;
+        .map_err(|e| format!("{}: {e}", account.label()))?;
     save(&mut vault)?;
     write_line(code.as_str())
 }
@@ -284,20 +276,16 @@ pub(crate) fn edit(context: &Context, id: &str, changes: Changes) -> Result<(), 
     let mut vault = context.open()?;
     let index = find(&vault, id)?;
     let account = vault.data.accounts.get_mut(index).ok_or("id: no such account")?;
-    if let Some(issuer) = changes.issuer {
-        account.issuer = issuer.trim().to_owned();
-    }
-    if let Some(name) = changes.name {
-        account.name = name.trim().to_owned();
-    }
-    if let Some(group) = changes.group {
-        let group = group.trim();
-        account.group = (!group.is_empty()).then(|| group.to_owned());
-    }
+    let issuer = changes.issuer.unwrap_or_else(|| account.issuer.clone());
+    let name = changes.name.unwrap_or_else(|| account.name.clone());
+    let group = changes.group.or_else(|| account.group.clone());
+    account
+        .set_labels(&issuer, &name, group.as_deref())
+        .map_err(|e| e.to_string())?;
     if let Some(favourite) = changes.favourite {
         account.favourite = favourite;
     }
-    let line = format!("{}\t{}", account.id, label(account));
+    let line = format!("{}\t{}", account.id, account.label());
     save(&mut vault)?;
     write_line(&line)
 }
@@ -307,7 +295,7 @@ pub(crate) fn remove(context: &Context, id: &str) -> Result<(), String> {
     let index = find(&vault, id)?;
     let account = vault.data.accounts.remove(index);
     save(&mut vault)?;
-    write_line(&format!("removed {}\t{}", account.id, label(&account)))
+    write_line(&format!("removed {}\t{}", account.id, account.label()))
 }
 
 pub(crate) fn password(context: &Context, command: PasswordCommand) -> Result<(), String> {

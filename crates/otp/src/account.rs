@@ -175,6 +175,9 @@ pub enum AccountError {
         /// The value given, quoted and shortened.
         value: String,
     },
+    /// Both labels empty: the account could not be told apart in a list.
+    #[error("labels: give the issuer, the account name, or both")]
+    NoLabel,
     /// A counter step asked of an account that has no counter.
     #[error("counter: this is a {kind} account; only HOTP (counter) accounts have a next code")]
     NotHotp {
@@ -271,6 +274,29 @@ impl Account {
     /// a 31-bit truncated HMAC cannot fill.
     pub fn set_digits(&mut self, digits: u8) -> Result<(), AccountError> {
         self.digits = checked_digits(digits)?;
+        Ok(())
+    }
+
+    /// How people name the account in a sentence: `Issuer: name`, or
+    /// whichever of the two is not empty.
+    pub fn label(&self) -> String {
+        match (self.issuer.is_empty(), self.name.is_empty()) {
+            (false, false) => format!("{}: {}", self.issuer, self.name),
+            (false, true) => self.issuer.clone(),
+            _ => self.name.clone(),
+        }
+    }
+
+    /// Sets the labels people see, trimmed; an empty group means none.
+    /// Refused, changing nothing, when issuer and name are both empty.
+    pub fn set_labels(&mut self, issuer: &str, name: &str, group: Option<&str>) -> Result<(), AccountError> {
+        let (issuer, name) = (issuer.trim(), name.trim());
+        if issuer.is_empty() && name.is_empty() {
+            return Err(AccountError::NoLabel);
+        }
+        self.issuer = issuer.to_owned();
+        self.name = name.to_owned();
+        self.group = group.map(str::trim).filter(|g| !g.is_empty()).map(str::to_owned);
         Ok(())
     }
 

@@ -54,18 +54,23 @@ impl AccountForm {
         if issuer.is_empty() && name.is_empty() {
             let _: Option<()> = problems.add("issuer", "give the issuer, the account name, or both");
         }
+        let kind_name = self.kind.trim().to_ascii_lowercase();
+        // Steam fixes its own hash and length: those fields are not asked.
+        let steam = kind_name == "steam";
         let secret = Secret::from_base32(&self.secret)
             .map_err(|e| e.to_string())
             .map_or_else(|e| problems.add("secret", &e), Some);
-        let algorithm = field(&self.algorithm, Algorithm::Sha1, |t| t.parse().ok())
-            .or_else(|| problems.add("algorithm", "choose SHA1, SHA256 or SHA512"));
-        let digits = field(&self.digits, 6, |t| {
+        let algorithm = field(if steam { "" } else { &self.algorithm }, Algorithm::Sha1, |t| {
+            t.parse().ok()
+        })
+        .or_else(|| problems.add("algorithm", "choose SHA1, SHA256 or SHA512"));
+        let digits = field(if steam { "" } else { &self.digits }, 6, |t| {
             t.parse()
                 .ok()
                 .filter(|d| (crate::account::MIN_DIGITS..=crate::account::MAX_DIGITS).contains(d))
         })
         .or_else(|| problems.add("digits", "a whole number from 5 to 10 (most sites use 6)"));
-        let kind = match self.kind.trim().to_ascii_lowercase().as_str() {
+        let kind = match kind_name.as_str() {
             "" | "totp" => field(&self.period, crate::account::DEFAULT_PERIOD, |t| t.parse().ok())
                 .map(|period| Kind::Totp { period })
                 .or_else(|| problems.add("period", "a whole number of seconds, at least 1 (most sites use 30)")),
@@ -124,6 +129,39 @@ pub enum PayloadError {
     /// A Google Authenticator export that is not valid.
     #[error(transparent)]
     Migration(#[from] MigrationError),
+}
+
+impl PayloadError {
+    /// The text is no account link at all (a web address, say), as
+    /// opposed to an account link that is broken.
+    pub fn is_not_an_account(&self) -> bool {
+        matches!(
+            self,
+            Self::Uri(UriError::Empty | UriError::NoScheme | UriError::Scheme { .. })
+        )
+    }
+}
+
+/// What the texts of several QR codes held.
+#[derive(Debug, Default)]
+pub struct Payloads {
+    /// Every account found, in order.
+    pub accounts: Vec<Account>,
+    /// Why each of the other texts holds none.
+    pub refused: Vec<PayloadError>,
+}
+
+/// The accounts in the texts of QR codes (as a scanner returns them): each
+/// text one URI of any kind [`accounts_from_uri`] reads.
+pub fn accounts_in_payloads<'a>(texts: impl IntoIterator<Item = &'a str>) -> Payloads {
+    let mut found = Payloads::default();
+    for text in texts {
+        match accounts_from_uri(text) {
+            Ok(accounts) => found.accounts.extend(accounts),
+            Err(e) => found.refused.push(e),
+        }
+    }
+    found
 }
 
 /// The accounts in one URI of any kind we read: `otpauth://`, `steam://`,
@@ -212,7 +250,9 @@ mod tests {
         assert_eq!(account.kind, Kind::Hotp { counter: u64::MAX });
         let mut steam = form("JBSWY3DPEHPK3PXP");
         steam.kind = "steam".into();
-        steam.digits = "8".into();
+        // Fields a Steam account does not use are not checked.
+        steam.digits = "99".into();
+        steam.algorithm = "MD5".into();
         let mut steam = steam.build().unwrap();
         assert_eq!(steam.digits(), 5);
         assert!(steam.advance_counter().is_err());
@@ -246,5 +286,32 @@ mod tests {
             Err(PayloadError::Uri(_))
         ));
         assert!(accounts_from_uri("").is_err());
+    }
+
+    #[test]
+    fn payloads_keep_accounts_and_say_why_others_are_not() {
+        let found = accounts_in_payloads([
+            "otpauth://totp/A:b?secret=JBSWY3DPEHPK3PXP",
+            "https://example.com",
+            "otpauth://totp/A:c?secret=1",
+        ]);
+        assert_eq!(found.accounts.len(), 1);
+        assert_eq!(found.refused.len(), 2);
+        assert!(found.refused[0].is_not_an_account());
+        assert!(!found.refused[1].is_not_an_account());
+    }
+
+    #[test]
+    fn labels_are_trimmed_and_never_both_empty() {
+        let mut account = form("JBSWY3DPEHPK3PXP").build().unwrap();
+        account.set_labels(" ACME ", " bob ", Some("  ")).unwrap();
+        assert_eq!(
+            (account.issuer.as_str(), account.name.as_str(), account.group.as_deref()),
+            ("ACME", "bob", None)
+        );
+        assert!(account.set_labels(" ", "", Some("Work")).is_err());
+        assert_eq!((account.issuer.as_str(), account.group.as_deref()), ("ACME", None));
+        account.set_labels("", "bob", Some(" Work ")).unwrap();
+        assert_eq!(account.group.as_deref(), Some("Work"));
     }
 }

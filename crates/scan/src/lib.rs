@@ -55,6 +55,15 @@ const MAX_DIMENSION: u32 = 32_768;
 /// The most memory `image` may allocate while decoding a file.
 const MAX_DECODE_BYTES: u64 = 512 * 1024 * 1024;
 
+impl std::fmt::Debug for Found {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Found")
+            .field("text_len", &self.text.len())
+            .field("corners", &self.corners)
+            .finish()
+    }
+}
+
 /// A point in image coordinates (pixels from the top-left corner).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Point {
@@ -64,8 +73,9 @@ pub struct Point {
     pub y: f32,
 }
 
-/// One QR code found in an image.
-#[derive(Debug, Clone, PartialEq)]
+/// One QR code found in an image. Its `Debug` leaves the text out: an
+/// enrollment code's text holds the account's secret.
+#[derive(Clone, PartialEq)]
 pub struct Found {
     /// The decoded text (for an enrollment code, an `otpauth://` URI).
     pub text: String,
@@ -123,7 +133,7 @@ pub fn load_gray(bytes: &[u8]) -> Result<GrayImage, ScanError> {
 
 /// Grayscale from raw 8-bit RGBA pixels, as a clipboard hands them over.
 pub fn gray_from_rgba(width: u32, height: u32, rgba: Vec<u8>) -> Result<GrayImage, ScanError> {
-    if width == 0 || height == 0 || width > MAX_DIMENSION || height > MAX_DIMENSION {
+    if width == 0 || height == 0 || u64::from(width) * u64::from(height) > MAX_PIXELS {
         return Err(ScanError::Dimensions { width, height });
     }
     let image = image::RgbaImage::from_raw(width, height, rgba)
