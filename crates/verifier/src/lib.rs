@@ -52,6 +52,7 @@
 //! ```
 #![forbid(unsafe_code)]
 
+mod cache;
 mod check;
 mod config;
 mod enroll;

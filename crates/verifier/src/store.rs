@@ -5,8 +5,8 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
 
@@ -63,7 +63,7 @@ impl From<Hash> for Algorithm {
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Device {
     /// Nonce, AES-256-GCM ciphertext and tag of the keyed HMAC state, bound to the user.
-    pub(crate) sealed_key: Vec<u8>,
+    pub(crate) sealed_key: Arc<[u8]>,
     /// The HMAC's hash.
     pub(crate) algorithm: Hash,
     /// `None` for TOTP; for HOTP, the counter the next code must be at or after.
@@ -86,7 +86,7 @@ pub struct Device {
     /// Locked after too many failures, until an administrator removes it.
     pub(crate) locked: bool,
     /// Keyed hashes of the unused recovery codes.
-    pub(crate) recovery: Vec<[u8; 32]>,
+    pub(crate) recovery: Arc<[[u8; 32]]>,
 }
 
 impl fmt::Debug for Device {

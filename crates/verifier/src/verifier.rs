@@ -1,10 +1,12 @@
 //! The verifier: enrollment, confirmation, verification and policy over a store.
 
 use std::num::NonZeroU32;
+use std::sync::Arc;
 
 use twofold_otp::{Account, Generator, Kind, Secret};
 use zeroize::Zeroizing;
 
+use crate::cache::KeyCache;
 use crate::check::{self, Match};
 use crate::config::Config;
 use crate::enroll::Enrollment;
@@ -101,14 +103,15 @@ impl Change {
                 }
             }
             Self::Recovery(index) => {
-                if index < device.recovery.len() {
-                    device.recovery.remove(index);
-                }
+                device.recovery = (device.recovery.iter().enumerate())
+                    .filter(|(at, _)| *at != index)
+                    .map(|(_, hash)| *hash)
+                    .collect();
             }
             Self::Confirmed { step, at, recovery } => {
                 Self::Used(step).apply(device);
                 device.confirmed_at = Some(at);
-                device.recovery = recovery;
+                device.recovery = recovery.into();
             }
         }
     }
@@ -126,6 +129,8 @@ pub struct Verifier<S> {
     store: S,
     key: ServerKey,
     config: Config,
+    /// Device keys opened by earlier checks ([`Config::key_cache`]).
+    keys: KeyCache,
 }
 
 impl<S: Store> Verifier<S> {
@@ -133,7 +138,12 @@ impl<S: Store> Verifier<S> {
     /// configuration outside its bounds.
     pub fn new(store: S, key: ServerKey, config: Config) -> Result<Self, ConfigError> {
         config.validate()?;
-        Ok(Self { store, key, config })
+        Ok(Self {
+            store,
+            key,
+            keys: KeyCache::new(config.key_cache),
+            config,
+        })
     }
 
     /// The store, for callers that share it.
@@ -187,7 +197,7 @@ impl<S: Store> Verifier<S> {
         let generator = Generator::new(secret, self.config.algorithm, self.config.digits)
             .map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let mut device = Device {
-            sealed_key: Vec::new(),
+            sealed_key: Arc::from([]),
             algorithm: self.config.algorithm.into(),
             hotp_counter: self.config.hotp.then_some(0),
             period: self.config.period,
@@ -198,9 +208,12 @@ impl<S: Store> Verifier<S> {
             failures: 0,
             retry_at: 0,
             locked: false,
-            recovery: Vec::new(),
+            recovery: Arc::from([]),
         };
-        device.sealed_key = self.key.seal(user, &seal_context(&device), &generator.keyed_state())?;
+        device.sealed_key = self
+            .key
+            .seal(user, &seal_context(&device), &generator.keyed_state())?
+            .into();
         Ok(device)
     }
 
@@ -344,9 +357,7 @@ impl<S: Store> Verifier<S> {
         let Some(submitted) = check::parse_code(code, device.digits) else {
             return Ok(Checked::Failed { replayed: false });
         };
-        let state = self.key.open(user, &seal_context(device), &device.sealed_key)?;
-        let generator = Generator::from_keyed_state(device.algorithm.into(), &state, device.digits)
-            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let generator = self.generator(user, device)?;
         let (first, last, used) = match device.hotp_counter {
             // The counters from the stored one on; the last one used stays
             // refused even where the counter can go no further (u64::MAX).
@@ -370,6 +381,20 @@ impl<S: Store> Verifier<S> {
             Some(step) => Checked::Accepted(step, Change::Used(step)),
             None => Checked::Failed { replayed: stale },
         })
+    }
+
+    /// The device's keyed HMAC: from the cache, or opened (and then cached).
+    fn generator(&self, user: &str, device: &Device) -> Result<Arc<Generator>, VerifyError> {
+        let context = seal_context(device);
+        if let Some(generator) = self.keys.get(user, &context, &device.sealed_key) {
+            return Ok(generator);
+        }
+        let state = self.key.open(user, &context, &device.sealed_key)?;
+        let generator = Generator::from_keyed_state(device.algorithm.into(), &state, device.digits)
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let generator = Arc::new(generator);
+        self.keys.put(user, context, &device.sealed_key, Arc::clone(&generator));
+        Ok(generator)
     }
 
     /// One attempt on the user's device: refused while locked or throttled;

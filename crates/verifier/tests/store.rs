@@ -56,3 +56,31 @@ fn compare_and_swap_redis() {
     let redis = common::RedisServer::start();
     compare_and_swap(&twofold_verifier::RedisStore::open(&redis.url(), "cas:").unwrap());
 }
+
+/// Device keys stay opened in memory between checks (`Config::key_cache`);
+/// a record copied to another user must still not verify there, though
+/// the same sealed bytes sit in the cache for their own user.
+#[test]
+fn a_record_copied_to_another_user_does_not_verify_even_with_its_key_cached() {
+    let verifier = common::memory(Config::new("Example"));
+    let secret = twofold_otp::Secret::from_bytes(b"12345678901234567890").unwrap();
+    let generator = twofold_otp::Generator::new(&secret, twofold_otp::Algorithm::Sha1, 6).unwrap();
+    let code = |step: u64| format!("{:06}", generator.number(step));
+    verifier.import("alice", &secret, 0).unwrap();
+    // Alice's check opens her key and keeps it.
+    assert_eq!(verifier.verify("alice", &code(100), 3000).unwrap().step, 100);
+    let record = verifier.store().device("alice").unwrap().unwrap().value;
+    assert!(verifier.store().replace_device("mallory", None, Some(record)).unwrap());
+    let refused = verifier.verify("mallory", &code(101), 3030);
+    assert!(
+        matches!(
+            refused,
+            Err(twofold_verifier::VerifyError::Store(
+                twofold_verifier::StoreError::Unseal
+            ))
+        ),
+        "{refused:?}"
+    );
+    // Alice's own next code still works, from the cache.
+    assert_eq!(verifier.verify("alice", &code(101), 3030).unwrap().step, 101);
+}
