@@ -3,15 +3,16 @@
 //! `twofold-scan` for QR images). The unlocked vault lives here, in the app
 //! state; the webview gets labels, codes and seconds left, never a secret.
 //!
-//! Every command runs off the main thread (`async`): unlocking runs
-//! Argon2id and scanning a 4K screenshot takes a while, and the window must
-//! not freeze meanwhile.
+//! Every command runs off the main thread (`async`), and the slow ones
+//! (Argon2id at unlock, scanning a 4K screenshot, the keychain and the
+//! clipboard) on the blocking pool, so that neither the window nor the
+//! other commands wait for them.
 #![forbid(unsafe_code)]
 
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use serde::Serialize;
 use tauri::Manager as _;
@@ -31,11 +32,16 @@ struct AppState {
     path: PathBuf,
     vault: Mutex<Option<Vault>>,
     clipboard: Arc<Mutex<Clipboard>>,
-    /// The user's last input in the window, as the page reports it.
-    last_input: Mutex<Instant>,
+    /// The user's last input in the window, as the page reports it; wall
+    /// clock time, which (unlike `Instant`) runs on while the machine sleeps.
+    last_input: Mutex<SystemTime>,
     /// Locked during this run (by the user or when idle): the keychain is
     /// not used to reopen the vault until the user asks.
     locked_this_run: AtomicBool,
+    /// Counts locks: an unlock that began before a lock must not finish after it.
+    locks: AtomicU64,
+    /// Held while a vault is being opened or created: one at a time.
+    opening: Mutex<()>,
 }
 
 /// The system clipboard, kept open while it holds a code (on X11 the code
@@ -81,8 +87,11 @@ impl Clipboard {
             return;
         }
         let Some(code) = self.code.take() else { return };
+        // Cleared too when the clipboard cannot be read back (some
+        // compositors refuse an unfocused window): better an empty
+        // clipboard than a code left behind.
         if let Some(handle) = self.handle.as_mut()
-            && handle.get_text().is_ok_and(|text| text == *code)
+            && handle.get_text().map_or(true, |text| text == *code)
         {
             let _ = handle.clear();
         }
@@ -219,16 +228,28 @@ fn status_of(state: &AppState) -> Status {
 
 /// Creates the vault: a keychain slot (when `keychain`), a password slot
 /// (when a password is given).
-#[tauri::command(async)]
-fn create_vault(
-    state: tauri::State<'_, AppState>,
+#[tauri::command]
+async fn create_vault(
+    app: tauri::AppHandle,
     password: Option<Zeroizing<String>>,
     keychain: bool,
 ) -> Result<(), String> {
-    reply(create_vault_inner(&state, password, keychain))
+    reply(blocking(app, move |state| create_vault_inner(state, password, keychain)).await)
+}
+
+/// Runs `work` on the blocking pool with the app's state.
+async fn blocking<T: Send + 'static>(
+    app: tauri::AppHandle,
+    work: impl FnOnce(&AppState) -> Result<T, String> + Send + 'static,
+) -> Result<T, String> {
+    tauri::async_runtime::spawn_blocking(move || work(&app.state::<AppState>()))
+        .await
+        .map_err(|e| format!("the app failed to finish that: {e}"))?
 }
 
 fn create_vault_inner(state: &AppState, password: Option<Zeroizing<String>>, keychain: bool) -> Result<(), String> {
+    let _one_at_a_time = state.opening.lock().map_err(|e| e.to_string())?;
+    let locks = state.locks.load(Ordering::SeqCst);
     let store = SystemKeychain;
     let vault = Vault::create(
         &state.path,
@@ -245,16 +266,18 @@ fn create_vault_inner(state: &AppState, password: Option<Zeroizing<String>>, key
         }
         e => e.to_string(),
     })?;
-    opened(state, vault)
+    opened(state, vault, locks)
 }
 
 /// Opens the vault with the keychain, or with `password`.
-#[tauri::command(async)]
-fn unlock(state: tauri::State<'_, AppState>, password: Option<Zeroizing<String>>) -> Result<(), String> {
-    reply(unlock_inner(&state, password))
+#[tauri::command]
+async fn unlock(app: tauri::AppHandle, password: Option<Zeroizing<String>>) -> Result<(), String> {
+    reply(blocking(app, move |state| unlock_inner(state, password)).await)
 }
 
 fn unlock_inner(state: &AppState, password: Option<Zeroizing<String>>) -> Result<(), String> {
+    let _one_at_a_time = state.opening.lock().map_err(|e| e.to_string())?;
+    let locks = state.locks.load(Ordering::SeqCst);
     // Open already (a double click): opening again would wait on our own lock.
     if state.vault.lock().map_err(|e| e.to_string())?.is_some() {
         return Ok(());
@@ -265,25 +288,34 @@ fn unlock_inner(state: &AppState, password: Option<Zeroizing<String>>) -> Result
         None => Unlock::Keychain(&store),
     };
     let vault = Vault::open(&state.path, unlock).map_err(|e| e.to_string())?;
-    opened(state, vault)
+    opened(state, vault, locks)
 }
 
-/// Keeps the vault just opened; the idle clock starts now.
-fn opened(state: &AppState, vault: Vault) -> Result<(), String> {
-    *state.last_input.lock().map_err(|e| e.to_string())? = Instant::now();
-    *state.vault.lock().map_err(|e| e.to_string())? = Some(vault);
+/// Keeps the vault just opened, unless a lock came while it was opening
+/// (`locks` is the count read before); the idle clock starts now.
+fn opened(state: &AppState, vault: Vault, locks: u64) -> Result<(), String> {
+    let mut slot = state.vault.lock().map_err(|e| e.to_string())?;
+    if state.locks.load(Ordering::SeqCst) != locks {
+        return Err("the app was locked while the vault was opening; unlock again".to_owned());
+    }
+    *state.last_input.lock().map_err(|e| e.to_string())? = SystemTime::now();
+    *slot = Some(vault);
     Ok(())
 }
 
 /// Locks now: the vault is closed, and a code still on the clipboard is cleared.
-#[tauri::command(async)]
-fn lock(state: tauri::State<'_, AppState>) -> Result<(), String> {
-    reply(lock_inner(&state))
+#[tauri::command]
+async fn lock(app: tauri::AppHandle) -> Result<(), String> {
+    reply(blocking(app, lock_inner).await)
 }
 
+/// Closes the vault and clears a code still on the clipboard, holding the
+/// vault's mutex throughout (as a copy does), so that no copy lands after.
 fn lock_inner(state: &AppState) -> Result<(), String> {
+    let mut vault = state.vault.lock().map_err(|e| e.to_string())?;
     state.locked_this_run.store(true, Ordering::Relaxed);
-    *state.vault.lock().map_err(|e| e.to_string())? = None;
+    state.locks.fetch_add(1, Ordering::SeqCst);
+    *vault = None;
     state.clipboard.lock().map_err(|e| e.to_string())?.clear_code(None);
     Ok(())
 }
@@ -292,7 +324,7 @@ fn lock_inner(state: &AppState) -> Result<(), String> {
 #[tauri::command(async)]
 fn activity(state: tauri::State<'_, AppState>) {
     if let Ok(mut last) = state.last_input.lock() {
-        *last = Instant::now();
+        *last = SystemTime::now();
     }
 }
 
@@ -306,7 +338,11 @@ fn watch_idle(app: tauri::AppHandle) {
             Ok(vault) => vault.as_ref().map_or(0, |v| v.data.settings.auto_lock_minutes),
             Err(_) => 0,
         };
-        let idle = state.last_input.lock().map_or(Duration::ZERO, |t| t.elapsed());
+        // Wall clock: a machine that slept past the idle time locks on waking.
+        let idle = state
+            .last_input
+            .lock()
+            .map_or(Duration::ZERO, |t| t.elapsed().unwrap_or(Duration::ZERO));
         if minutes > 0 && idle >= Duration::from_secs(u64::from(minutes) * 60) {
             let _ = lock_inner(&state);
         }
@@ -340,9 +376,9 @@ fn add_uri_inner(state: &AppState, uri: &str) -> Result<Added, String> {
 }
 
 /// Adds the accounts in the QR codes of an image file's bytes.
-#[tauri::command(async)]
-fn add_image(state: tauri::State<'_, AppState>, bytes: Zeroizing<Vec<u8>>) -> Result<Added, String> {
-    reply(add_image_inner(&state, &bytes))
+#[tauri::command]
+async fn add_image(app: tauri::AppHandle, bytes: Zeroizing<Vec<u8>>) -> Result<Added, String> {
+    reply(blocking(app, move |state| add_image_inner(state, &bytes)).await)
 }
 
 fn add_image_inner(state: &AppState, bytes: &[u8]) -> Result<Added, String> {
@@ -358,9 +394,9 @@ fn add_image_inner(state: &AppState, bytes: &[u8]) -> Result<Added, String> {
 
 /// Adds the accounts in the image on the system clipboard: a pasted image
 /// reaches the page without its pixels in WebKitGTK, so they are read here.
-#[tauri::command(async)]
-fn add_clipboard_image(state: tauri::State<'_, AppState>) -> Result<Added, String> {
-    reply(add_clipboard_image_inner(&state))
+#[tauri::command]
+async fn add_clipboard_image(app: tauri::AppHandle) -> Result<Added, String> {
+    reply(blocking(app, add_clipboard_image_inner).await)
 }
 
 fn add_clipboard_image_inner(state: &AppState) -> Result<Added, String> {
@@ -480,27 +516,26 @@ fn next_code(state: tauri::State<'_, AppState>, id: String) -> Result<(), String
 /// Copies the account's current code; returns the seconds until the
 /// clipboard is cleared (0: never). It is cleared only if it still holds
 /// the code then, and no later copy came.
-#[tauri::command(async)]
-fn copy(state: tauri::State<'_, AppState>, id: String) -> Result<u32, String> {
-    reply(copy_inner(&state, &id))
+#[tauri::command]
+async fn copy(app: tauri::AppHandle, id: String) -> Result<u32, String> {
+    reply(blocking(app, move |state| copy_inner(state, &id)).await)
 }
 
 fn copy_inner(state: &AppState, id: &str) -> Result<u32, String> {
-    let (code, seconds) = {
-        let guard = state.vault.lock().map_err(|e| e.to_string())?;
-        let vault = guard.as_ref().ok_or("the vault is locked")?;
-        let account = vault
-            .data
-            .accounts
-            .iter()
-            .find(|a| a.id.to_string() == id)
-            .ok_or("that account is gone")?;
-        (
-            Zeroizing::new(account.code_at(now()?).to_string()),
-            vault.data.settings.clipboard_clear_seconds,
-        )
-    };
+    // The vault's mutex is held until the code is on the clipboard, so that
+    // a lock (which takes it first too) cannot come between.
+    let guard = state.vault.lock().map_err(|e| e.to_string())?;
+    let vault = guard.as_ref().ok_or("the vault is locked")?;
+    let account = vault
+        .data
+        .accounts
+        .iter()
+        .find(|a| a.id.to_string() == id)
+        .ok_or("that account is gone")?;
+    let code = Zeroizing::new(account.code_at(now()?).to_string());
+    let seconds = vault.data.settings.clipboard_clear_seconds;
     let copy = state.clipboard.lock().map_err(|e| e.to_string())?.copy(code)?;
+    drop(guard);
     if seconds > 0 {
         let clipboard = Arc::clone(&state.clipboard);
         std::thread::spawn(move || {
@@ -641,8 +676,10 @@ pub fn run() {
             path,
             vault: Mutex::new(None),
             clipboard: Arc::new(Mutex::new(Clipboard::default())),
-            last_input: Mutex::new(Instant::now()),
+            last_input: Mutex::new(SystemTime::now()),
             locked_this_run: AtomicBool::new(false),
+            locks: AtomicU64::new(0),
+            opening: Mutex::new(()),
         })
         .setup(|app| {
             let handle = app.handle().clone();

@@ -259,6 +259,24 @@ async fn shows_totp(client: &Client, issuer: &str, secret: &str) {
     );
 }
 
+/// Checks the page's markup and every field's value for the secrets.
+async fn page_holds_no_secret(client: &Client) {
+    let page = client
+        .execute(
+            "return document.documentElement.outerHTML + [...document.querySelectorAll('input')].map((i) => i.value).join(' ')",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let page = page.as_str().unwrap();
+    for secret in SECRETS {
+        assert!(
+            !page.contains(secret) && !page.contains(&secret.to_lowercase()),
+            "the page holds {secret}"
+        );
+    }
+}
+
 /// Writes a PNG of the enrollment QR code of `issuer:name` into `dir`.
 fn enrollment_qr(dir: &Path, issuer: &str, name: &str, secret: &str) -> PathBuf {
     let png = dir.join(format!("{issuer}.png"));
@@ -411,6 +429,9 @@ async fn first_run_add_edit_copy_lock_unlock_and_restart() {
         let shown = code_in_row(&client, "Manual").await;
         let expected = totp_around(&["--totp=sha256", "--digits=8"], MANUAL);
         assert!(expected.contains(&shown), "shown {shown}, oathtool {expected:?}");
+        // Once added, the page keeps no secret: not in its markup (the
+        // closed form included), not in any field.
+        page_holds_no_secret(&client).await;
 
         // Add by URI; the code shown is oathtool's.
         click(&client, "#show-add").await;
@@ -513,6 +534,7 @@ async fn first_run_add_edit_copy_lock_unlock_and_restart() {
             .unwrap();
         status_shows(&client, "holds no otpauth:// account").await;
         click(&client, "#close-add").await;
+        page_holds_no_secret(&client).await;
         rows(&client, 7).await;
         screenshot(&client, &dir.join("list.png")).await;
 
@@ -585,7 +607,11 @@ async fn first_run_add_edit_copy_lock_unlock_and_restart() {
         // At 200% zoom nothing is cut off: the page is no wider than the window.
         // Ctrl+= four times: 125, 150, 175, 200%.
         for _ in 0..4 {
-            wait_for(&client, "#search").await.send_keys("\u{E009}=\u{E000}").await.unwrap();
+            wait_for(&client, "#search")
+                .await
+                .send_keys("\u{E009}=\u{E000}")
+                .await
+                .unwrap();
         }
         let zoom = client
             .execute("return document.documentElement.style.zoom", vec![])
@@ -614,7 +640,11 @@ async fn first_run_add_edit_copy_lock_unlock_and_restart() {
             .await
             .unwrap();
         assert_eq!(overlaps, serde_json::json!(0), "labels overlap codes at 200%");
-        wait_for(&client, "#search").await.send_keys("\u{E009}0\u{E000}").await.unwrap();
+        wait_for(&client, "#search")
+            .await
+            .send_keys("\u{E009}0\u{E000}")
+            .await
+            .unwrap();
         let zoom = client
             .execute("return document.documentElement.style.zoom", vec![])
             .await
@@ -634,19 +664,6 @@ async fn first_run_add_edit_copy_lock_unlock_and_restart() {
         assert_eq!(clipboard(&display), "", "the lock left the code on the clipboard");
         click(&client, "#unlock-keychain").await;
         rows(&client, 6).await;
-
-        // The page keeps no secret: not in its markup, not in a field.
-        let page = client
-            .execute(
-                "return document.documentElement.outerHTML + [...document.querySelectorAll('input')].map((i) => i.value).join(' ')",
-                vec![],
-            )
-            .await
-            .unwrap();
-        let page = page.as_str().unwrap();
-        for secret in SECRETS {
-            assert!(!page.contains(secret) && !page.contains(&secret.to_lowercase()), "the page holds {secret}");
-        }
     }
     .await;
     let _ = client.close().await;

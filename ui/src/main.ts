@@ -70,8 +70,12 @@ export function grouped(code: string): string {
   return code;
 }
 
+/** Counts screens: a reply that comes back after the screen changed is dropped. */
+let epoch = 0;
+
 /** Forgets everything the list showed: after a lock nothing of it stays in the page. */
 function forget(): void {
+  epoch += 1;
   window.clearInterval(timer);
   editing = null;
   rows = [];
@@ -81,8 +85,19 @@ function forget(): void {
   group = "";
 }
 
-async function start(): Promise<void> {
+/** The screen being chosen, if one is: a second caller waits for it. */
+let starting: Promise<void> | null = null;
+
+function start(): Promise<void> {
+  starting ??= choose().finally(() => {
+    starting = null;
+  });
+  return starting;
+}
+
+async function choose(): Promise<void> {
   forget();
+  app.replaceChildren();
   const status = await invoke<Status>("status");
   if (status.problem) return showProblem(status.problem);
   if (!status.exists) return showFirstRun();
@@ -114,7 +129,7 @@ function showFirstRun(): void {
   const create = el("button", { id: "create", class: "primary" }, "Create vault");
   create.addEventListener("click", async () => {
     const chosen = password.value || null;
-    if (chosen !== null && repeat.value !== chosen) {
+    if (repeat.value !== password.value) {
       error.textContent = "The two passwords differ; type the same password in both fields.";
       return;
     }
@@ -352,8 +367,19 @@ function reportAdded(result: Added): void {
   setStatus(parts.join(" "));
 }
 
+/** The largest image read (the app refuses more too). */
+const MAX_IMAGE_BYTES = 50 * 1024 * 1024;
+
 /** Adds the accounts in an image file's QR codes; true when it worked. */
 async function addImage(file: File): Promise<boolean> {
+  if (!file.type.startsWith("image/")) {
+    setStatus(`${file.name} is not an image; drop or pick a screenshot or photo of the QR code`);
+    return false;
+  }
+  if (file.size > MAX_IMAGE_BYTES) {
+    setStatus(`${file.name} is over 50 MB; use a screenshot or a smaller photo`);
+    return false;
+  }
   const bytes = Array.from(new Uint8Array(await file.arrayBuffer()));
   return addFrom(invoke<Added>("add_image", { bytes }));
 }
@@ -513,8 +539,11 @@ document.addEventListener("keydown", (e) => {
 let drawn = false;
 
 async function refresh(): Promise<void> {
+  const asked = epoch;
   try {
-    rows = await invoke<Row[]>("accounts");
+    const fresh = await invoke<Row[]>("accounts");
+    if (asked !== epoch) return;
+    rows = fresh;
     render();
     if (!drawn && rows.length > 0) {
       drawn = true;
@@ -522,7 +551,7 @@ async function refresh(): Promise<void> {
       void invoke("first_code_drawn");
     }
   } catch {
-    await start();
+    if (asked === epoch) await start();
   }
 }
 

@@ -75,6 +75,13 @@ impl KeyCache {
         entries.insert(user.into(), entry);
     }
 
+    /// Forgets the user's key (their device was removed).
+    pub(crate) fn remove(&self, user: &str) {
+        if let Ok(mut entries) = self.entries.lock() {
+            entries.remove(user);
+        }
+    }
+
     /// Keys held now.
     #[cfg(test)]
     pub(crate) fn len(&self) -> usize {
@@ -139,6 +146,15 @@ mod tests {
             assert!(cache.get(&user, &[0; 11], &sealed).is_some());
             assert!(cache.len() <= 3);
         }
+        // A third user finds it full: it is emptied, then takes that key.
+        let full = KeyCache::new(2);
+        for user in ["a", "b", "c"] {
+            full.put(user, [0; 11], &Arc::from(&[1u8; 40][..]), generator(1));
+        }
+        assert_eq!(full.len(), 1);
+        assert!(full.get("c", &[0; 11], &Arc::from(&[1u8; 40][..])).is_some());
+        full.remove("c");
+        assert_eq!(full.len(), 0);
         let none = KeyCache::new(0);
         let sealed: Arc<[u8]> = Arc::from(&[1u8; 40][..]);
         none.put("u", [0; 11], &sealed, generator(1));

@@ -311,6 +311,7 @@ impl<S: Store> Verifier<S> {
                 return Ok(false);
             };
             if self.store.replace_device(user, Some(current.version), None)? {
+                self.keys.remove(user);
                 return Ok(true);
             }
         }
