@@ -529,8 +529,7 @@ fn copy_inner(state: &AppState, id: &str) -> Result<u32, String> {
     let account = vault
         .data
         .accounts
-        .iter()
-        .find(|a| a.id.to_string() == id)
+        .get(index_of(vault, id)?)
         .ok_or("that account is gone")?;
     let code = Zeroizing::new(account.code_at(now()?).to_string());
     let seconds = vault.data.settings.clipboard_clear_seconds;
@@ -582,6 +581,16 @@ fn delete(state: tauri::State<'_, AppState>, id: String) -> Result<(), String> {
     })())
 }
 
+/// Where account `id` is in the vault's list.
+fn index_of(vault: &Vault, id: &str) -> Result<usize, String> {
+    vault
+        .data
+        .accounts
+        .iter()
+        .position(|a| a.id.to_string() == id)
+        .ok_or_else(|| "that account is gone".to_owned())
+}
+
 /// Runs `change` on account `id` of the unlocked vault, then saves.
 fn with_account(
     state: &AppState,
@@ -590,12 +599,8 @@ fn with_account(
 ) -> Result<(), String> {
     let mut guard = state.vault.lock().map_err(|e| e.to_string())?;
     let vault = guard.as_mut().ok_or("the vault is locked")?;
-    let account = vault
-        .data
-        .accounts
-        .iter_mut()
-        .find(|a| a.id.to_string() == id)
-        .ok_or("that account is gone")?;
+    let index = index_of(vault, id)?;
+    let account = vault.data.accounts.get_mut(index).ok_or("that account is gone")?;
     change(account)?;
     vault.save().map_err(|e| e.to_string())
 }
