@@ -5,29 +5,15 @@
 //! (`TAURI_DRIVER`, or on PATH); fails, not skips, without them.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
+#[path = "../../crates/otp/tests/common/mod.rs"]
+mod shared;
+
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use fantoccini::{Client, ClientBuilder, Locator};
-
-/// A child process killed when dropped.
-struct Process(Child);
-
-impl Drop for Process {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
+use shared::{Process, free_port};
 
 /// An X display of its own, so that tests never touch the user's; Xvfb
 /// picks a free number itself (`-displayfd`), so parallel tests never collide.
@@ -261,13 +247,7 @@ async fn shows_totp(client: &Client, issuer: &str, secret: &str) {
 
 /// Checks the page's markup and every field's value for the secrets.
 async fn page_holds_no_secret(client: &Client) {
-    let page = client
-        .execute(
-            "return document.documentElement.outerHTML + [...document.querySelectorAll('input')].map((i) => i.value).join(' ')",
-            vec![],
-        )
-        .await
-        .unwrap();
+    let page = js(client, "return document.documentElement.outerHTML + [...document.querySelectorAll('input')].map((i) => i.value).join(' ')").await;
     let page = page.as_str().unwrap();
     for secret in SECRETS {
         assert!(
@@ -283,6 +263,17 @@ fn enrollment_qr(dir: &Path, issuer: &str, name: &str, secret: &str) -> PathBuf 
     let uri = format!("otpauth://totp/{issuer}:{name}?secret={secret}&issuer={issuer}");
     std::fs::write(&png, qr_png(&uri)).unwrap();
     png
+}
+
+/// Runs `script` in the page and returns its value.
+async fn js(client: &Client, script: &str) -> serde_json::Value {
+    client.execute(script, vec![]).await.unwrap()
+}
+
+/// Sends keys to the search field (WebDriver key codes: \u{E009} holds
+/// Ctrl, \u{E000} lets go, \u{E007} is Enter).
+async fn type_in_search(client: &Client, keys: &str) {
+    wait_for(client, "#search").await.send_keys(keys).await.unwrap();
 }
 
 async fn click(client: &Client, css: &str) {
@@ -346,10 +337,7 @@ fn now() -> u64 {
 
 /// The shared corpus's synthetic screenshot of an enrollment QR code.
 fn enrollment_png() -> PathBuf {
-    let shared = std::env::var_os("TWOFOLD_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared"));
-    let png = shared.join("qr-corpus/images/synth-screenshot/ss_1080p_light_qr200.png");
+    let png = shared::shared_dir().join("qr-corpus/images/synth-screenshot/ss_1080p_light_qr200.png");
     assert!(png.exists(), "{} is missing; set TWOFOLD_SHARED", png.display());
     png
 }
@@ -481,11 +469,7 @@ async fn first_run_add_edit_copy_lock_unlock_and_restart() {
             .status()
             .unwrap();
         assert!(served.success());
-        wait_for(&client, "#search")
-            .await
-            .send_keys("\u{E009}v\u{E000}")
-            .await
-            .unwrap();
+        type_in_search(&client, "\u{E009}v\u{E000}").await;
         shows_totp(&client, "Pasted", PASTED).await;
 
         // A Google Authenticator export QR code adds every account in it,
@@ -551,9 +535,9 @@ async fn first_run_add_edit_copy_lock_unlock_and_restart() {
         tokio::time::sleep(Duration::from_secs(4)).await;
         assert_eq!(clipboard(&display), "", "the clipboard was not cleared");
         // By keyboard: type to search, Enter copies the one match.
-        wait_for(&client, "#search").await.send_keys("exampleco").await.unwrap();
+        type_in_search(&client, "exampleco").await;
         rows(&client, 1).await;
-        wait_for(&client, "#search").await.send_keys("\u{E007}").await.unwrap();
+        type_in_search(&client, "\u{E007}").await;
         let text = copied(&display).await;
         assert!(
             totp_around(&["--totp"], EXAMPLE_CORP).contains(&text),
@@ -561,7 +545,7 @@ async fn first_run_add_edit_copy_lock_unlock_and_restart() {
         );
         fill(&client, "#search", "").await;
         // An empty search shows every row again (input event from a key).
-        wait_for(&client, "#search").await.send_keys(" \u{E003}").await.unwrap();
+        type_in_search(&client, " \u{E003}").await;
         rows(&client, 7).await;
 
         // Edit: a new issuer, a group, favourite; it then comes first, and
@@ -592,13 +576,11 @@ async fn first_run_add_edit_copy_lock_unlock_and_restart() {
         click(&client, "#delete").await;
         // One click arms it; nothing is deleted yet (asked of the app itself).
         wait_for(&client, "#confirm-delete").await;
-        let count = client
-            .execute(
-                "return window.__TAURI_INTERNALS__.invoke('accounts').then((rows) => rows.length)",
-                vec![],
-            )
-            .await
-            .unwrap();
+        let count = js(
+            &client,
+            "return window.__TAURI_INTERNALS__.invoke('accounts').then((rows) => rows.length)",
+        )
+        .await;
         assert_eq!(count, serde_json::json!(7));
         click(&client, "#confirm-delete").await;
         let texts = rows(&client, 6).await;
@@ -607,48 +589,30 @@ async fn first_run_add_edit_copy_lock_unlock_and_restart() {
         // At 200% zoom nothing is cut off: the page is no wider than the window.
         // Ctrl+= four times: 125, 150, 175, 200%.
         for _ in 0..4 {
-            wait_for(&client, "#search")
-                .await
-                .send_keys("\u{E009}=\u{E000}")
-                .await
-                .unwrap();
+            type_in_search(&client, "\u{E009}=\u{E000}").await;
         }
-        let zoom = client
-            .execute("return document.documentElement.style.zoom", vec![])
-            .await
-            .unwrap();
+        let zoom = js(&client, "return document.documentElement.style.zoom").await;
         assert_eq!(zoom, serde_json::json!("2"), "Ctrl+= did not zoom to 200%");
         screenshot(&client, &dir.join("zoom-200.png")).await;
-        let overflow = client
-            .execute(
-                "return document.documentElement.scrollWidth - document.documentElement.clientWidth",
-                vec![],
-            )
-            .await
-            .unwrap();
+        let overflow = js(
+            &client,
+            "return document.documentElement.scrollWidth - document.documentElement.clientWidth",
+        )
+        .await;
         assert_eq!(overflow, serde_json::json!(0), "the page scrolls sideways at 200%");
         // And no row's labels run into its code.
-        let overlaps = client
-            .execute(
-                "return [...document.querySelectorAll('li.account')].filter((row) => {
+        let overlaps = js(
+            &client,
+            "return [...document.querySelectorAll('li.account')].filter((row) => {
                    const a = row.querySelector('.labels').getBoundingClientRect();
                    const b = row.querySelector('.codes').getBoundingClientRect();
                    return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
                  }).length",
-                vec![],
-            )
-            .await
-            .unwrap();
+        )
+        .await;
         assert_eq!(overlaps, serde_json::json!(0), "labels overlap codes at 200%");
-        wait_for(&client, "#search")
-            .await
-            .send_keys("\u{E009}0\u{E000}")
-            .await
-            .unwrap();
-        let zoom = client
-            .execute("return document.documentElement.style.zoom", vec![])
-            .await
-            .unwrap();
+        type_in_search(&client, "\u{E009}0\u{E000}").await;
+        let zoom = js(&client, "return document.documentElement.style.zoom").await;
         assert_eq!(zoom, serde_json::json!("1"), "Ctrl+0 did not reset the zoom");
 
         // Lock, then unlock with the keychain. A code copied with "never
@@ -678,10 +642,7 @@ async fn first_run_add_edit_copy_lock_unlock_and_restart() {
             code_in_row(&client, "Counter").await,
             oathtool(&["--hotp", "--counter=6"], COUNTER, 0)
         );
-        let dark = client
-            .execute("return matchMedia('(prefers-color-scheme: dark)').matches", vec![])
-            .await
-            .unwrap();
+        let dark = js(&client, "return matchMedia('(prefers-color-scheme: dark)').matches").await;
         screenshot(&client, &dir.join("list-dark.png")).await;
         assert_eq!(
             dark,
@@ -739,13 +700,11 @@ async fn the_app_locks_itself_after_the_idle_minutes() {
             client.find(Locator::Css("li.account")).await.is_err(),
             "the list is still shown"
         );
-        let listed = client
-            .execute(
-                "return window.__TAURI_INTERNALS__.invoke('accounts').then(() => 'open', (e) => e)",
-                vec![],
-            )
-            .await
-            .unwrap();
+        let listed = js(
+            &client,
+            "return window.__TAURI_INTERNALS__.invoke('accounts').then(() => 'open', (e) => e)",
+        )
+        .await;
         assert_eq!(listed, serde_json::json!("the vault is locked"));
         click(&client, "#unlock-keychain").await;
         rows(&client, 1).await;

@@ -13,23 +13,16 @@
 //! without them. Screenshots land in target/e2e-portal/.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
+mod common;
+
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use common::shared::{Process, free_port};
 use fantoccini::{Client, ClientBuilder, Locator};
 use twofold_otp::Account;
-
-/// A child process killed when dropped.
-struct Process(Child);
-
-impl Drop for Process {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 /// The example binary, as `cargo build --example portal` leaves it
 /// (`scripts/test.sh` builds it before the tests: `cargo test
@@ -66,14 +59,6 @@ fn start_portal() -> (Process, String) {
     // Keep reading its output so that it never blocks on a full pipe.
     std::thread::spawn(move || lines.for_each(drop));
     (process, url)
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 /// Starts chromedriver and opens `sessions` browser sessions, each its own

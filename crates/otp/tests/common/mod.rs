@@ -1,5 +1,6 @@
 //! Helpers shared by the integration tests: where the shared fixtures are,
-//! and the expected accounts listed in them.
+//! the expected accounts listed in them, and child processes for the
+//! end-to-end tests. Other crates' tests include this file by `#[path]`.
 #![allow(
     dead_code,
     unreachable_pub,
@@ -10,21 +11,49 @@
 )]
 
 use std::num::NonZeroU32;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::process::Child;
 
 use twofold_otp::{Account, Algorithm, Kind};
 
-/// The read-only `shared` folder beside the checkout, or `$TWOFOLD_SHARED`.
+/// The read-only `shared` folder beside the checkout (the nearest
+/// `shared/` above the including crate), or `$TWOFOLD_SHARED`.
 pub fn shared_dir() -> PathBuf {
     let dir = std::env::var_os("TWOFOLD_SHARED")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared"));
+        .unwrap_or_else(|| {
+            let crate_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+            crate_dir
+                .ancestors()
+                .map(|folder| folder.join("shared"))
+                .find(|candidate| candidate.join("fixtures").is_dir())
+                .unwrap_or_else(|| crate_dir.join("../../../shared"))
+        });
     assert!(
         dir.join("fixtures").is_dir(),
         "the shared fixtures are not at {}; set TWOFOLD_SHARED to the folder that holds fixtures/",
         dir.display()
     );
     dir
+}
+
+/// A child process, killed when dropped.
+pub struct Process(pub Child);
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// A TCP port free on 127.0.0.1 just now.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 /// Reads a file under the shared folder.
