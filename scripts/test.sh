@@ -23,6 +23,9 @@ if [ -z "${TWOFOLD_SHARED:-}" ]; then
 fi
 export TWOFOLD_SHARED
 
+# A cold build needs about 3 GB under target/; say how much there is, so that
+# a full disk is plain from the log.
+echo "== disk free for target/: $(df -h --output=avail . | tail -1 | tr -d ' ')"
 echo "== cargo fmt --check"
 cargo fmt --all --check
 echo "== cargo clippy"
