@@ -555,6 +555,11 @@ async fn first_run_add_edit_copy_lock_unlock_and_restart() {
         fill(&client, "#edit-group", "Work").await;
         click(&client, "#edit-favourite").await;
         click(&client, "#save").await;
+        // The list is redrawn when the save returns; until then it shows the old labels.
+        retrying("the edited row", || async {
+            Ok(find_row(&client, "ACME Corp").await?.map(|_| ()))
+        })
+        .await;
         let texts = rows(&client, 7).await;
         assert!(texts[0].contains("ACME Corp") && texts[0].contains("Work"), "{texts:?}");
         wait_for(&client, "#group-filter")

@@ -152,11 +152,43 @@ impl Generator {
     /// (`"012345"` is 12345): what a verifier compares, without formatting
     /// text. For Steam codes, the value their characters are drawn from.
     pub fn number(&self, counter: u64) -> u32 {
-        let value = self.truncated(counter);
+        self.reduced(self.truncated(counter))
+    }
+
+    /// Every counter from `first` to `last` (inclusive) with its
+    /// [`Generator::number`], in order: a verifier's window. SHA-1 windows
+    /// are computed three counters at a time, side by side, which is
+    /// faster than one by one.
+    pub fn numbers(&self, first: u64, last: u64) -> Numbers<'_> {
+        Numbers {
+            generator: self,
+            next: (first <= last).then_some(first),
+            last,
+            ready: [(0, 0); 3],
+            len: 0,
+            taken: 0,
+        }
+    }
+
+    /// The numbers of three counters at once, of which the first `needed`
+    /// are wanted. SHA-1 computes all three (side by side, they cost no
+    /// more); the other hashes, one at a time, only those wanted.
+    fn numbers3(&self, counters: [u64; 3], needed: usize) -> [u32; 3] {
+        if let Some(macs) = self.mac.sha1_macs3(counters) {
+            return macs.map(|mac| self.reduced(truncate(&mac)));
+        }
+        let mut numbers = [0; 3];
+        for (slot, counter) in numbers.iter_mut().zip(counters).take(needed) {
+            *slot = self.number(counter);
+        }
+        numbers
+    }
+
+    fn reduced(&self, truncated: u32) -> u32 {
         if self.steam {
-            value
+            truncated
         } else {
-            (u64::from(value) % 10u64.pow(u32::from(self.digits))) as u32
+            (u64::from(truncated) % 10u64.pow(u32::from(self.digits))) as u32
         }
     }
 
@@ -171,6 +203,48 @@ impl Generator {
         let mut mac = [0u8; 64];
         let length = self.mac.mac(counter, &mut mac);
         truncate(mac.get(..length).unwrap_or_default())
+    }
+}
+
+/// The counters of a window with their numbers: [`Generator::numbers`].
+/// It holds valid codes, so it prints as `Numbers { .. }`.
+pub struct Numbers<'a> {
+    generator: &'a Generator,
+    /// The next counter to compute; `None` once `last` is computed.
+    next: Option<u64>,
+    last: u64,
+    /// Computed and not yet all taken: `ready[taken..len]`.
+    ready: [(u64, u32); 3],
+    len: usize,
+    taken: usize,
+}
+
+impl fmt::Debug for Numbers<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Numbers { .. }")
+    }
+}
+
+impl Iterator for Numbers<'_> {
+    type Item = (u64, u32);
+
+    fn next(&mut self) -> Option<(u64, u32)> {
+        if self.taken == self.len {
+            let first = self.next?;
+            // Fewer than three left: the last is computed again in the
+            // spare slots, and not given out.
+            let counters = [0, 1, 2].map(|offset| first.saturating_add(offset).min(self.last));
+            self.len = (self.last - first).min(2) as usize + 1;
+            let numbers = self.generator.numbers3(counters, self.len);
+            for (slot, pair) in self.ready.iter_mut().zip(counters.into_iter().zip(numbers)) {
+                *slot = pair;
+            }
+            self.taken = 0;
+            self.next = first.checked_add(3).filter(|next| *next <= self.last);
+        }
+        let item = self.ready.get(self.taken).copied();
+        self.taken += 1;
+        item
     }
 }
 
@@ -294,6 +368,40 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn numbers_of_a_window_are_the_numbers_one_by_one() {
+        // Every window length from 1 to 10 (and an empty one), at counter 0, in the middle
+        // and at the end of the counter space, for each hash (SHA-1 takes
+        // the three-at-once path, the others one by one).
+        for algorithm in [Algorithm::Sha1, Algorithm::Sha256, Algorithm::Sha512] {
+            let generator = totp(b"12345678901234567890", algorithm, 6, 30).generator();
+            for start in [0, 1_700_000_000 / 30, u64::MAX - 9] {
+                for length in 1..=10u64 {
+                    let last = start + (length - 1);
+                    let window: Vec<(u64, u32)> = generator.numbers(start, last).collect();
+                    let one_by_one: Vec<(u64, u32)> = (start..=last).map(|c| (c, generator.number(c))).collect();
+                    assert_eq!(window, one_by_one, "{algorithm:?} from {start}, {length} counters");
+                }
+            }
+            assert_eq!(generator.numbers(5, 4).count(), 0);
+        }
+        // RFC 4226 Appendix D, counters 0 to 9, through the window.
+        let generator = totp(b"12345678901234567890", Algorithm::Sha1, 6, 30).generator();
+        let expected = [
+            755_224, 287_082, 359_152, 969_429, 338_314, 254_676, 287_922, 162_583, 399_871, 520_489,
+        ];
+        let numbers: Vec<u32> = generator.numbers(0, 9).map(|(_, n)| n).collect();
+        assert_eq!(numbers, expected);
+    }
+
+    #[test]
+    fn a_window_prints_none_of_its_codes() {
+        let generator = totp(b"12345678901234567890", Algorithm::Sha1, 6, 30).generator();
+        let mut window = generator.numbers(0, 2);
+        assert_eq!(window.next(), Some((0, 755_224)));
+        assert_eq!(format!("{window:?}"), "Numbers { .. }");
     }
 
     #[test]

@@ -28,7 +28,7 @@ mod secret;
 mod uri;
 
 pub use account::{Account, AccountError, AccountId, Algorithm, Kind, STEAM_DIGITS, STEAM_PERIOD};
-pub use code::{Code, Generator};
+pub use code::{Code, Generator, Numbers};
 pub use entry::{AccountForm, FieldError, PayloadError, Payloads, accounts_from_uri, accounts_in_payloads};
 pub use secret::{Secret, SecretError};
 pub use uri::UriError;

@@ -40,23 +40,19 @@ pub(crate) struct Match {
 /// Looks at every step from `first` to `last` (inclusive), comparing each
 /// code with `submitted` in constant time and choosing without branches, so
 /// that the time taken does not tell which step (if any) matched. Steps at
-/// or before `used` count as stale.
+/// or before `used` count as stale. An empty window (`first > last`) matches nothing;
+/// the verifier's windows always hold at least one step.
 pub(crate) fn find(generator: &Generator, submitted: u32, first: u64, last: u64, used: Option<u64>) -> Match {
     let (mut fresh_step, mut fresh, mut stale) = (0u64, subtle::Choice::from(0), subtle::Choice::from(0));
     let used_step = used.unwrap_or(0);
     let any_used = subtle::Choice::from(u8::from(used.is_some()));
-    let mut step = first;
-    loop {
-        let hit = generator.number(step).ct_eq(&submitted);
+    for (step, number) in generator.numbers(first, last) {
+        let hit = number.ct_eq(&submitted);
         let after_used = step.ct_gt(&used_step) | !any_used;
         let new_fresh = hit & after_used & !fresh;
         fresh_step.conditional_assign(&step, new_fresh);
         fresh |= new_fresh;
         stale |= hit & !after_used;
-        if step >= last {
-            break;
-        }
-        step += 1;
     }
     Match {
         fresh: bool::from(fresh).then_some(fresh_step),

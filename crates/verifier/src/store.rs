@@ -159,23 +159,31 @@ impl Store for MemoryStore {
 
     fn replace_device(&self, user: &str, expected: Option<u64>, device: Option<Device>) -> Result<bool, StoreError> {
         let mut devices = self.devices.lock().map_err(poisoned)?;
-        if devices.get(user).map(|d| d.version) != expected {
+        let current = devices.get_mut(user);
+        if current.as_ref().map(|d| d.version) != expected {
             return Ok(false);
         }
-        match device {
-            Some(device) => {
-                let version = self.next_version.fetch_add(1, Ordering::Relaxed) + 1;
-                let value = device;
-                match devices.get_mut(user) {
-                    Some(slot) => *slot = Versioned { version, value },
-                    None => {
-                        devices.insert(user.to_owned(), Versioned { version, value });
-                    }
+        let version = || self.next_version.fetch_add(1, Ordering::Relaxed) + 1;
+        match (current, device) {
+            (Some(slot), Some(value)) => {
+                *slot = Versioned {
+                    version: version(),
+                    value,
                 }
             }
-            None => {
+            (None, Some(value)) => {
+                devices.insert(
+                    user.to_owned(),
+                    Versioned {
+                        version: version(),
+                        value,
+                    },
+                );
+            }
+            (Some(_), None) => {
                 devices.remove(user);
             }
+            (None, None) => {}
         }
         Ok(true)
     }
