@@ -287,8 +287,24 @@ fn unlock_inner(state: &AppState, password: Option<Zeroizing<String>>) -> Result
         Some(password) => Unlock::Password(password),
         None => Unlock::Keychain(&store),
     };
-    let vault = Vault::open(&state.path, unlock).map_err(|e| e.to_string())?;
+    let vault = Vault::open(&state.path, unlock).map_err(unlock_error)?;
     opened(state, vault, locks)
+}
+
+/// Why the vault did not open, in the app's words: the library's keychain
+/// advice names CLI commands, and here the way out is the password field.
+fn unlock_error(e: twofold_vault::VaultError) -> String {
+    use twofold_vault::{KeychainError, VaultError};
+    match e {
+        VaultError::Keychain(KeychainError::Missing) => "The keychain has no key for this vault (was the entry \
+            deleted, or is the vault from another computer?). Unlock it with its password."
+            .to_owned(),
+        VaultError::Keychain(KeychainError::Unavailable { detail }) => format!(
+            "No system keychain answered ({detail}). Unlock the vault with its password, or start a Secret \
+             Service such as gnome-keyring and try the keychain again."
+        ),
+        e => e.to_string(),
+    }
 }
 
 /// Keeps the vault just opened, unless a lock came while it was opening

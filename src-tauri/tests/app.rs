@@ -53,6 +53,9 @@ async fn app_with(display: &str, vault: &Path, theme: &str, env: &[(&str, &str)]
     let driver = std::env::var_os("TAURI_DRIVER").map_or_else(|| PathBuf::from("tauri-driver"), PathBuf::from);
     let port = free_port();
     let native = free_port();
+    // What tauri-driver and WebKitWebDriver say, for the panic message if the app never answers.
+    let log_path = vault.with_file_name(format!("tauri-driver-{port}.log"));
+    let log = std::fs::File::create(&log_path).unwrap();
     let child = Command::new(&driver)
         .args(["--port", &port.to_string(), "--native-port", &native.to_string()])
         .env("DISPLAY", display)
@@ -60,8 +63,8 @@ async fn app_with(display: &str, vault: &Path, theme: &str, env: &[(&str, &str)]
         .env("TWOFOLD_VAULT", vault)
         .env("TWOFOLD_IPC_LOG", vault.with_file_name("ipc.log"))
         .envs(env.iter().copied())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stdout(log.try_clone().unwrap())
+        .stderr(log)
         .spawn()
         .unwrap_or_else(|e| {
             panic!("cannot start tauri-driver ({e}); install it with: cargo install tauri-driver --version ^2 --locked")
@@ -82,7 +85,11 @@ async fn app_with(display: &str, vault: &Path, theme: &str, env: &[(&str, &str)]
             .await
         {
             Ok(client) => return (driver, client),
-            Err(e) if started.elapsed() > Duration::from_secs(60) => panic!("the app did not start: {e}"),
+            Err(e) if started.elapsed() > Duration::from_secs(60) => panic!(
+                "the app did not start: {e}; tauri-driver's output ({}):\n{}",
+                log_path.display(),
+                std::fs::read_to_string(&log_path).unwrap_or_default()
+            ),
             Err(_) => tokio::time::sleep(Duration::from_millis(250)).await,
         }
     }
@@ -761,6 +768,57 @@ async fn without_a_keychain_the_password_alone_guards_the_vault() {
         header.contains("\"type\":\"password\"") && !header.contains("\"type\":\"keychain\""),
         "{header}"
     );
+}
+
+#[tokio::test]
+async fn a_vault_whose_keychain_entry_is_gone_says_so_and_opens_with_its_password() {
+    let (_x, display) = xvfb();
+    let dir = scratch("entrygone");
+    let vault = dir.join("vault.json");
+    let (driver, client) = app(&display, &vault).await;
+    async {
+        // A keychain slot (the default) and a password slot.
+        fill(&client, "#new-password", "staple battery").await;
+        fill(&client, "#repeat-password", "staple battery").await;
+        click(&client, "#create").await;
+        add_by_uri(&client, "Kept", "kim", ACME).await;
+        rows(&client, 1).await;
+    }
+    .await;
+    let _ = client.close().await;
+    drop(driver);
+    // The entry goes from the real Secret Service, as when it is deleted by
+    // hand or the vault is copied to another computer.
+    let user = format!("vault-{}", twofold_vault::inspect(&vault).unwrap().uuid);
+    let secret_tool = |action: &str| {
+        Command::new("secret-tool")
+            .args([action, "service", twofold_vault::KEYCHAIN_SERVICE, "username", &user])
+            .output()
+            .unwrap_or_else(|e| {
+                panic!("cannot run secret-tool ({e}); install it with: apt-get install libsecret-tools")
+            })
+    };
+    assert!(secret_tool("lookup").status.success(), "the app made no keychain entry");
+    assert!(secret_tool("clear").status.success());
+    assert!(
+        !secret_tool("lookup").status.success(),
+        "the keychain entry is still there"
+    );
+    // The app says why the keychain did not open it, in its own words (no
+    // CLI command), and the password does.
+    let (_driver, client) = app(&display, &vault).await;
+    async {
+        let why = text_shows(&client, "#error", "has no key for this vault").await;
+        assert!(
+            why.contains("Unlock it with its password") && !why.contains("twofold "),
+            "{why}"
+        );
+        fill(&client, "#password", "staple battery").await;
+        click(&client, "#unlock-password").await;
+        shows_totp(&client, "Kept", ACME).await;
+    }
+    .await;
+    let _ = client.close().await;
 }
 
 #[tokio::test]

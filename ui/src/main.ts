@@ -106,8 +106,9 @@ async function choose(): Promise<void> {
     try {
       await invoke("unlock", { password: null });
       return showList();
-    } catch {
-      // Fall through to the unlock screen, which says why when tried.
+    } catch (e) {
+      // The unlock screen, saying why the keychain did not open it.
+      return showUnlock(status, message(e));
     }
   }
   if (!status.unlocked) return showUnlock(status);
@@ -169,9 +170,9 @@ function showFirstRun(): void {
   password.focus();
 }
 
-function showUnlock(status: Status): void {
+function showUnlock(status: Status, why = ""): void {
   const password = el("input", { id: "password", type: "password", autocomplete: "current-password", "aria-label": "Password" });
-  const error = el("p", { id: "error", class: "error", role: "alert" });
+  const error = el("p", { id: "error", class: "error", role: "alert" }, why);
   const withKeychain = el("button", { id: "unlock-keychain", class: "primary" }, "Unlock with keychain");
   const withPassword = el("button", { id: "unlock-password" }, "Unlock with password");
   withKeychain.addEventListener("click", () => unlock(null, error));
