@@ -287,21 +287,35 @@ fn unlock_inner(state: &AppState, password: Option<Zeroizing<String>>) -> Result
         Some(password) => Unlock::Password(password),
         None => Unlock::Keychain(&store),
     };
-    let vault = Vault::open(&state.path, unlock).map_err(unlock_error)?;
+    let vault = Vault::open(&state.path, unlock).map_err(|e| {
+        let has_password = twofold_vault::inspect(&state.path).is_ok_and(|info| info.has_password);
+        unlock_error(e, has_password)
+    })?;
     opened(state, vault, locks)
 }
 
 /// Why the vault did not open, in the app's words: the library's keychain
-/// advice names CLI commands, and here the way out is the password field.
-fn unlock_error(e: twofold_vault::VaultError) -> String {
+/// advice names CLI commands, and here the way out is the password field,
+/// when the vault has a password.
+fn unlock_error(e: twofold_vault::VaultError, has_password: bool) -> String {
     use twofold_vault::{KeychainError, VaultError};
+    let way_out = if has_password {
+        "Unlock it with its password."
+    } else {
+        "It has no password, so it cannot be opened here; restore your accounts from an export or backup into a new vault."
+    };
     match e {
-        VaultError::Keychain(KeychainError::Missing) => "The keychain has no key for this vault (was the entry \
-            deleted, or is the vault from another computer?). Unlock it with its password."
-            .to_owned(),
-        VaultError::Keychain(KeychainError::Unavailable { detail }) => format!(
+        VaultError::Keychain(KeychainError::Missing) => format!(
+            "The keychain has no key for this vault (was the entry deleted, or is the vault from another \
+             computer?). {way_out}"
+        ),
+        VaultError::Keychain(KeychainError::Unavailable { detail }) if has_password => format!(
             "No system keychain answered ({detail}). Unlock the vault with its password, or start a Secret \
              Service such as gnome-keyring and try the keychain again."
+        ),
+        VaultError::Keychain(KeychainError::Unavailable { detail }) => format!(
+            "No system keychain answered ({detail}). Start a Secret Service such as gnome-keyring (in a desktop \
+             session it usually runs already) and try the keychain again."
         ),
         e => e.to_string(),
     }
@@ -730,5 +744,49 @@ pub fn run() {
     if let Err(e) = result {
         eprintln!("twofold: the app could not start: {e}");
         std::process::exit(1);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use twofold_vault::{KeychainError, VaultError};
+
+    use super::unlock_error;
+
+    #[test]
+    fn keychain_failures_point_to_what_the_vault_has_and_name_no_cli_command() {
+        let missing = || VaultError::Keychain(KeychainError::Missing);
+        let unavailable = || {
+            VaultError::Keychain(KeychainError::Unavailable {
+                detail: "no session bus".to_owned(),
+            })
+        };
+        let with_password = unlock_error(missing(), true);
+        assert!(with_password.contains("Unlock it with its password"), "{with_password}");
+        let without = unlock_error(missing(), false);
+        assert!(
+            without.contains("has no password") && !without.contains("Unlock it with"),
+            "{without}"
+        );
+        let no_service = unlock_error(unavailable(), true);
+        assert!(
+            no_service.contains("no session bus") && no_service.contains("with its password"),
+            "{no_service}"
+        );
+        let no_service = unlock_error(unavailable(), false);
+        assert!(!no_service.contains("password"), "{no_service}");
+        for message in [
+            unlock_error(missing(), true),
+            unlock_error(missing(), false),
+            unlock_error(unavailable(), true),
+            unlock_error(unavailable(), false),
+        ] {
+            assert!(!message.contains("twofold "), "{message}");
+        }
+        // Everything else keeps the library's words.
+        assert_eq!(
+            unlock_error(VaultError::WrongPassword, true),
+            VaultError::WrongPassword.to_string()
+        );
     }
 }
