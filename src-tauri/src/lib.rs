@@ -262,7 +262,7 @@ fn create_vault_inner(state: &AppState, password: Option<Zeroizing<String>>, key
     .map_err(|e| match e {
         // The library's advice names the CLI; here the answer is on screen.
         twofold_vault::VaultError::Keychain(twofold_vault::KeychainError::Unavailable { detail }) => {
-            format!("No system keychain answered ({detail}), so the vault's key cannot be kept there")
+            format!("{}, so the vault's key cannot be kept there", no_keychain(&detail))
         }
         e => e.to_string(),
     })?;
@@ -288,37 +288,47 @@ fn unlock_inner(state: &AppState, password: Option<Zeroizing<String>>) -> Result
         None => Unlock::Keychain(&store),
     };
     let vault = Vault::open(&state.path, unlock).map_err(|e| {
-        let has_password = twofold_vault::inspect(&state.path).is_ok_and(|info| info.has_password);
-        unlock_error(e, has_password)
+        unlock_error(e, || {
+            twofold_vault::inspect(&state.path).is_ok_and(|info| info.has_password)
+        })
     })?;
     opened(state, vault, locks)
 }
 
 /// Why the vault did not open, in the app's words: the library's keychain
 /// advice names CLI commands, and here the way out is the password field,
-/// when the vault has a password.
-fn unlock_error(e: twofold_vault::VaultError, has_password: bool) -> String {
+/// when the vault has a password (`has_password` reads the file, so only
+/// keychain failures ask).
+fn unlock_error(e: twofold_vault::VaultError, has_password: impl FnOnce() -> bool) -> String {
     use twofold_vault::{KeychainError, VaultError};
-    let way_out = if has_password {
-        "Unlock it with its password."
-    } else {
-        "It has no password, so it cannot be opened here; restore your accounts from an export or backup into a new vault."
+    let VaultError::Keychain(failure @ (KeychainError::Missing | KeychainError::Unavailable { .. })) = e else {
+        return e.to_string();
     };
-    match e {
-        VaultError::Keychain(KeychainError::Missing) => format!(
-            "The keychain has no key for this vault (was the entry deleted, or is the vault from another \
-             computer?). {way_out}"
+    let has_password = has_password();
+    match failure {
+        KeychainError::Unavailable { detail } if has_password => format!(
+            "{}. Unlock the vault with its password, or start a Secret Service such as gnome-keyring and try \
+             the keychain again.",
+            no_keychain(&detail)
         ),
-        VaultError::Keychain(KeychainError::Unavailable { detail }) if has_password => format!(
-            "No system keychain answered ({detail}). Unlock the vault with its password, or start a Secret \
-             Service such as gnome-keyring and try the keychain again."
+        KeychainError::Unavailable { detail } => format!(
+            "{}. Start a Secret Service such as gnome-keyring (in a desktop session it usually runs already) \
+             and try the keychain again.",
+            no_keychain(&detail)
         ),
-        VaultError::Keychain(KeychainError::Unavailable { detail }) => format!(
-            "No system keychain answered ({detail}). Start a Secret Service such as gnome-keyring (in a desktop \
-             session it usually runs already) and try the keychain again."
-        ),
-        e => e.to_string(),
+        _ if has_password => "The keychain has no key for this vault (was the entry deleted, or is the vault \
+            from another computer?). Unlock it with its password."
+            .to_owned(),
+        _ => "The keychain has no key for this vault (was the entry deleted, or is the vault from another \
+              computer?). It has no password, so it cannot be opened here; restore your accounts from an \
+              export or backup into a new vault."
+            .to_owned(),
     }
+}
+
+/// The start of every message about a keychain that did not answer.
+fn no_keychain(detail: &str) -> String {
+    format!("No system keychain answered ({detail})")
 }
 
 /// Keeps the vault just opened, unless a lock came while it was opening
@@ -761,31 +771,31 @@ mod tests {
                 detail: "no session bus".to_owned(),
             })
         };
-        let with_password = unlock_error(missing(), true);
+        let with_password = unlock_error(missing(), || true);
         assert!(with_password.contains("Unlock it with its password"), "{with_password}");
-        let without = unlock_error(missing(), false);
+        let without = unlock_error(missing(), || false);
         assert!(
             without.contains("has no password") && !without.contains("Unlock it with"),
             "{without}"
         );
-        let no_service = unlock_error(unavailable(), true);
+        let no_service = unlock_error(unavailable(), || true);
         assert!(
             no_service.contains("no session bus") && no_service.contains("with its password"),
             "{no_service}"
         );
-        let no_service = unlock_error(unavailable(), false);
+        let no_service = unlock_error(unavailable(), || false);
         assert!(!no_service.contains("password"), "{no_service}");
         for message in [
-            unlock_error(missing(), true),
-            unlock_error(missing(), false),
-            unlock_error(unavailable(), true),
-            unlock_error(unavailable(), false),
+            unlock_error(missing(), || true),
+            unlock_error(missing(), || false),
+            unlock_error(unavailable(), || true),
+            unlock_error(unavailable(), || false),
         ] {
             assert!(!message.contains("twofold "), "{message}");
         }
         // Everything else keeps the library's words.
         assert_eq!(
-            unlock_error(VaultError::WrongPassword, true),
+            unlock_error(VaultError::WrongPassword, || true),
             VaultError::WrongPassword.to_string()
         );
     }

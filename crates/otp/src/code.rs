@@ -9,7 +9,9 @@
 //! digits is ours, in 64-bit arithmetic: `totp-rs` computes `10^digits` in
 //! 32 bits and panics at 10 digits, and knows no 5-digit codes.
 
+use std::array;
 use std::fmt;
+use std::iter::{Take, Zip};
 
 use crate::Secret;
 use crate::account::{Account, AccountError, Algorithm, Kind, checked_digits};
@@ -164,18 +166,17 @@ impl Generator {
             generator: self,
             next: (first <= last).then_some(first),
             last,
-            ready: [(0, 0); 3],
-            len: 0,
-            taken: 0,
+            pending: [0; 3].into_iter().zip([0; 3]).take(0),
         }
     }
 
     /// The numbers of three counters at once, of which the first `needed`
-    /// are wanted. SHA-1 computes all three (side by side, they cost no
-    /// more); the other hashes, one at a time, only those wanted.
+    /// are wanted. SHA-1 with the SHA extensions computes all three (side
+    /// by side, they cost no more); otherwise, one at a time, only those wanted.
     fn numbers3(&self, counters: [u64; 3], needed: usize) -> [u32; 3] {
-        if let Some(macs) = self.mac.sha1_macs3(counters) {
-            return macs.map(|mac| self.reduced(truncate(&mac)));
+        let all = needed == 3 || twofold_sha1x3::accelerated();
+        if let Some(macs) = all.then(|| self.mac.sha1_macs3(counters)).flatten() {
+            return macs.map(|mac| self.reduced(truncate(mac.get(..20).unwrap_or_default())));
         }
         let mut numbers = [0; 3];
         for (slot, counter) in numbers.iter_mut().zip(counters).take(needed) {
@@ -213,10 +214,8 @@ pub struct Numbers<'a> {
     /// The next counter to compute; `None` once `last` is computed.
     next: Option<u64>,
     last: u64,
-    /// Computed and not yet all taken: `ready[taken..len]`.
-    ready: [(u64, u32); 3],
-    len: usize,
-    taken: usize,
+    /// Computed and not yet given out.
+    pending: Take<Zip<array::IntoIter<u64, 3>, array::IntoIter<u32, 3>>>,
 }
 
 impl fmt::Debug for Numbers<'_> {
@@ -229,22 +228,17 @@ impl Iterator for Numbers<'_> {
     type Item = (u64, u32);
 
     fn next(&mut self) -> Option<(u64, u32)> {
-        if self.taken == self.len {
-            let first = self.next?;
-            // Fewer than three left: the last is computed again in the
-            // spare slots, and not given out.
-            let counters = [0, 1, 2].map(|offset| first.saturating_add(offset).min(self.last));
-            self.len = (self.last - first).min(2) as usize + 1;
-            let numbers = self.generator.numbers3(counters, self.len);
-            for (slot, pair) in self.ready.iter_mut().zip(counters.into_iter().zip(numbers)) {
-                *slot = pair;
-            }
-            self.taken = 0;
-            self.next = first.checked_add(3).filter(|next| *next <= self.last);
+        if let Some(pair) = self.pending.next() {
+            return Some(pair);
         }
-        let item = self.ready.get(self.taken).copied();
-        self.taken += 1;
-        item
+        let first = self.next?;
+        // Fewer than three left: the spare slots repeat the last, and are not given out.
+        let counters = [0, 1, 2].map(|offset| first.saturating_add(offset).min(self.last));
+        let len = (self.last - first).min(2) as usize + 1;
+        let numbers = self.generator.numbers3(counters, len);
+        self.pending = counters.into_iter().zip(numbers).take(len);
+        self.next = first.checked_add(3).filter(|next| *next <= self.last);
+        self.pending.next()
     }
 }
 

@@ -130,36 +130,37 @@ impl Keyed {
     /// HMAC of the counter's 8 big-endian bytes, written into `out`
     /// (20, 32 or 64 bytes); returns the length.
     pub(crate) fn mac(&self, counter: u64, out: &mut [u8; 64]) -> usize {
+        let out = std::array::from_mut(out);
         match self {
-            Self::Sha1 { inner, outer } => mac::<64, _>(inner, outer, counter, 20, sha1_compress, words32, out),
-            Self::Sha256 { inner, outer } => mac::<64, _>(inner, outer, counter, 32, sha256_compress, words32, out),
-            Self::Sha512 { inner, outer } => mac::<128, _>(inner, outer, counter, 64, sha512_compress, words64, out),
+            Self::Sha1 { inner, outer } => {
+                macs::<64, 1, _>(inner, outer, [counter], 20, one(sha1_compress), words32, out)
+            }
+            Self::Sha256 { inner, outer } => {
+                macs::<64, 1, _>(inner, outer, [counter], 32, one(sha256_compress), words32, out)
+            }
+            Self::Sha512 { inner, outer } => {
+                macs::<128, 1, _>(inner, outer, [counter], 64, one(sha512_compress), words64, out)
+            }
         }
     }
-}
 
-impl Keyed {
     /// The HMACs of three counters (SHA-1 only; `None` for the others),
     /// each pass's three compressions run side by side: a TOTP window of
-    /// one step each way in the time of about two single HMACs.
-    pub(crate) fn sha1_macs3(&self, counters: [u64; 3]) -> Option<[[u8; 20]; 3]> {
+    /// one step each way in the time of about two single HMACs. Each MAC
+    /// is the first 20 bytes of its array.
+    pub(crate) fn sha1_macs3(&self, counters: [u64; 3]) -> Option<[[u8; 64]; 3]> {
         let Self::Sha1 { inner, outer } = self else {
             return None;
         };
-        let digests = |states: [[u32; 5]; 3]| {
-            states.map(|state| {
-                let mut digest = [0u8; 20];
-                words32(&state, &mut digest);
-                digest
-            })
-        };
-        let mut states = [*inner; 3];
-        twofold_sha1x3::compress3(&mut states, &counters.map(|c| final_block::<64>(&c.to_be_bytes())));
-        let blocks = digests(states).map(|digest| final_block::<64>(&digest));
-        let mut states = [*outer; 3];
-        twofold_sha1x3::compress3(&mut states, &blocks);
-        Some(digests(states))
+        let mut out = [[0u8; 64]; 3];
+        macs::<64, 3, _>(inner, outer, counters, 20, twofold_sha1x3::compress3, words32, &mut out);
+        Some(out)
     }
+}
+
+/// A one-block compression as a compression of one lane.
+fn one<S, const B: usize>(compress: fn(&mut S, &[u8; B])) -> impl Fn(&mut [S; 1], &[[u8; B]; 1]) {
+    move |[state], [block]| compress(state, block)
 }
 
 fn sha1_compress(state: &mut [u32; 5], block: &[u8; 64]) {
@@ -216,22 +217,33 @@ fn final_block<const B: usize>(data: &[u8]) -> [u8; B] {
     block
 }
 
-fn mac<const B: usize, S: Copy>(
+/// The HMACs of `N` counters into `out` (`length` bytes each): the inner
+/// pass of every lane, then the outer one, so that `compress` may run the
+/// lanes side by side.
+fn macs<const B: usize, const N: usize, S: Copy>(
     inner: &S,
     outer: &S,
-    counter: u64,
+    counters: [u64; N],
     length: usize,
-    compress: impl Fn(&mut S, &[u8; B]),
+    compress: impl Fn(&mut [S; N], &[[u8; B]; N]),
     to_bytes: impl Fn(&S, &mut [u8]),
-    out: &mut [u8; 64],
+    out: &mut [[u8; 64]; N],
 ) -> usize {
-    let mut state = *inner;
-    compress(&mut state, &final_block::<B>(&counter.to_be_bytes()));
-    let mut digest = [0u8; 64];
-    to_bytes(&state, &mut digest);
-    let mut state = *outer;
-    compress(&mut state, &final_block::<B>(digest.get(..length).unwrap_or_default()));
-    to_bytes(&state, out);
+    let mut states = [*inner; N];
+    compress(
+        &mut states,
+        &counters.map(|counter| final_block::<B>(&counter.to_be_bytes())),
+    );
+    let blocks = states.map(|state| {
+        let mut digest = [0u8; 64];
+        to_bytes(&state, &mut digest);
+        final_block::<B>(digest.get(..length).unwrap_or_default())
+    });
+    let mut states = [*outer; N];
+    compress(&mut states, &blocks);
+    for (out, state) in out.iter_mut().zip(&states) {
+        to_bytes(state, out);
+    }
     length
 }
 

@@ -55,13 +55,14 @@ proptest! {
     #[test]
     fn same_states_as_sha1(
         states in proptest::array::uniform3(proptest::array::uniform5(any::<u32>())),
-        blocks in proptest::array::uniform3(proptest::array::uniform32(any::<u8>())
-            .prop_flat_map(|head| proptest::array::uniform32(any::<u8>()).prop_map(move |tail| {
+        blocks in proptest::array::uniform3(
+            (proptest::array::uniform32(any::<u8>()), proptest::array::uniform32(any::<u8>())).prop_map(|(head, tail)| {
                 let mut block = [0u8; 64];
                 block[..32].copy_from_slice(&head);
                 block[32..].copy_from_slice(&tail);
                 block
-            }))),
+            }),
+        ),
     ) {
         let mut fast = states;
         compress3(&mut fast, &blocks);

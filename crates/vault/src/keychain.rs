@@ -51,8 +51,14 @@ pub trait KeyStore {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct SystemKeychain;
 
+/// The keychain entry's user name for a vault (under [`SERVICE`]): what
+/// `secret-tool lookup service twofold username <this>` finds.
+pub fn entry_user(vault_id: &str) -> String {
+    format!("vault-{vault_id}")
+}
+
 fn entry(vault_id: &str) -> Result<keyring::Entry, KeychainError> {
-    keyring::Entry::new(SERVICE, &format!("vault-{vault_id}")).map_err(classify)
+    keyring::Entry::new(SERVICE, &entry_user(vault_id)).map_err(classify)
 }
 
 fn classify(error: keyring::Error) -> KeychainError {

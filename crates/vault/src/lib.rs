@@ -26,7 +26,9 @@ mod vault;
 
 pub use crypto::KdfParams;
 pub use error::{VaultError, backup_path};
-pub use keychain::{KeyStore, KeychainError, SERVICE as KEYCHAIN_SERVICE, SystemKeychain};
+pub use keychain::{
+    KeyStore, KeychainError, SERVICE as KEYCHAIN_SERVICE, SystemKeychain, entry_user as keychain_entry_user,
+};
 pub use record::{Merge, Settings, VaultData};
 pub use vault::{NewVault, Unlock, Vault, VaultInfo, default_path, inspect, is_vault_file, open_backup, seal_backup};
 

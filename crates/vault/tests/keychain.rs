@@ -18,7 +18,7 @@ fn secret_tool(args: &[&str]) -> std::process::Output {
 }
 
 fn entry_user(vault: &Vault) -> String {
-    format!("vault-{}", vault.uuid())
+    twofold_vault::keychain_entry_user(vault.uuid())
 }
 
 #[test]
