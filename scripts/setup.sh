@@ -11,11 +11,12 @@ set -euo pipefail
 # redis-server backs the verifier's shared-store tests; chromium and
 # chromium-driver render the example portal for its end-to-end test.
 # The desktop app (Tauri v2): WebKitGTK and GTK headers; Xvfb and
-# WebKitWebDriver for its end-to-end tests.
+# WebKitWebDriver for its end-to-end tests; feh shows a QR code on the test
+# screen for *Scan screen*, and xwininfo (x11-utils) tells when it is up.
 packages=(build-essential pkg-config libdbus-1-dev dbus-daemon gnome-keyring libsecret-tools oathtool zbar-tools
   redis-server chromium chromium-driver
   libssl-dev libwebkit2gtk-4.1-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev libgtk-3-dev
-  libayatana-appindicator3-dev librsvg2-dev libxdo-dev xvfb xauth webkit2gtk-driver xclip)
+  libayatana-appindicator3-dev librsvg2-dev libxdo-dev xvfb xauth webkit2gtk-driver xclip feh x11-utils)
 # Node.js and npm build the app's UI; Debian's, unless some Node.js is there already.
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 missing=()

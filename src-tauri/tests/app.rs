@@ -18,9 +18,14 @@ use shared::{Process, free_port};
 /// An X display of its own, so that tests never touch the user's; Xvfb
 /// picks a free number itself (`-displayfd`), so parallel tests never collide.
 fn xvfb() -> (Process, String) {
+    xvfb_sized("1024x768x24")
+}
+
+/// The same, with a screen of `size` (`WIDTHxHEIGHTxDEPTH`).
+fn xvfb_sized(size: &str) -> (Process, String) {
     use std::io::BufRead;
     let mut child = Command::new("Xvfb")
-        .args(["-displayfd", "1", "-screen", "0", "1024x768x24", "-nolisten", "tcp"])
+        .args(["-displayfd", "1", "-screen", "0", size, "-nolisten", "tcp"])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -714,10 +719,10 @@ async fn the_app_locks_itself_after_the_idle_minutes() {
         );
         let listed = js(
             &client,
-            "return window.__TAURI_INTERNALS__.invoke('accounts').then(() => 'open', (e) => e)",
+            "return window.__TAURI_INTERNALS__.invoke('accounts').then(() => 'open', (e) => e.kind)",
         )
         .await;
-        assert_eq!(listed, serde_json::json!("the vault is locked"));
+        assert_eq!(listed, serde_json::json!("locked"));
         click(&client, "#unlock-keychain").await;
         rows(&client, 1).await;
     }
@@ -834,4 +839,423 @@ async fn a_corrupt_vault_gets_a_clear_screen_and_is_left_alone() {
     let _ = client.close().await;
     assert!(!problem.is_empty());
     assert_eq!(std::fs::read(&vault).unwrap(), garbage, "the file must not be touched");
+}
+
+/// A white page with a QR code per text, side by side, as a PNG.
+fn codes_png(texts: &[&str]) -> Vec<u8> {
+    let codes: Vec<image::GrayImage> = texts
+        .iter()
+        .map(|text| {
+            let code = qrcode::QrCode::new(text.as_bytes()).unwrap();
+            code.render::<image::Luma<u8>>().module_dimensions(4, 4).build()
+        })
+        .collect();
+    let width = codes.iter().map(|c| c.width() + 60).sum::<u32>() + 60;
+    let height = codes.iter().map(|c| c.height()).max().unwrap_or(0) + 120;
+    let mut page = image::GrayImage::from_pixel(width, height, image::Luma([255]));
+    let mut x = 60;
+    for code in &codes {
+        image::imageops::overlay(&mut page, code, i64::from(x), 60);
+        x += code.width() + 60;
+    }
+    let mut png = std::io::Cursor::new(Vec::new());
+    page.write_to(&mut png, image::ImageFormat::Png).unwrap();
+    png.into_inner()
+}
+
+/// An image viewer (feh) showing `png` on `display` at `x`, `y`, as another
+/// app's window would show an enrollment page; returns once it is mapped.
+fn show_on_screen(display: &str, png: &Path, x: u32, y: u32) -> Process {
+    let child = Command::new("feh")
+        .args(["--borderless", "--no-menus", "--geometry", &format!("+{x}+{y}")])
+        .arg(png)
+        .env("DISPLAY", display)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start feh ({e}); install it with: apt-get install feh"));
+    let process = Process(child);
+    // Mapped: xwininfo finds a window named after the file.
+    let name = png.file_name().unwrap().to_string_lossy().into_owned();
+    let started = Instant::now();
+    loop {
+        let tree = Command::new("xwininfo")
+            .args(["-root", "-tree"])
+            .env("DISPLAY", display)
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run xwininfo ({e}); install it with: apt-get install x11-utils"));
+        if String::from_utf8_lossy(&tree.stdout).contains(&name) {
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(10), "feh never showed {name}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    // A moment for its first paint.
+    std::thread::sleep(Duration::from_millis(500));
+    process
+}
+
+const SCREEN_ONE: &str = "NBSWY3DPFQQHO33SNRSCC2LTEBRGC4TF";
+const SCREEN_TWO: &str = "MZXW6YTBOI======";
+const SCREEN_THREE: &str = "OJSWMZLSMVXGGZJAORSXG5BAONSWG4TF";
+
+#[tokio::test]
+async fn scan_screen_finds_a_code_behind_the_window_and_offers_several() {
+    let (_x, display) = xvfb();
+    let dir = scratch("screen");
+    let vault = dir.join("vault.json");
+    // The enrollment page is on screen first; the app's window then opens
+    // over it, so the scan finds it only if the window steps aside.
+    let one = dir.join("one-code.png");
+    std::fs::write(
+        &one,
+        codes_png(&[&format!("otpauth://totp/Screen:sue?secret={SCREEN_ONE}&issuer=Screen")]),
+    )
+    .unwrap();
+    let viewer = show_on_screen(&display, &one, 60, 140);
+    let (_driver, client) = app(&display, &vault).await;
+    async {
+        click(&client, "#create").await;
+        click(&client, "#scan-screen").await;
+        status_shows(&client, "Added Screen: sue.").await;
+        shows_totp(&client, "Screen", SCREEN_ONE).await;
+        drop(viewer);
+
+        // Two codes on screen: both are offered, and added once confirmed.
+        let two = dir.join("two-codes.png");
+        std::fs::write(
+            &two,
+            codes_png(&[
+                &format!("otpauth://totp/Left:lee?secret={SCREEN_TWO}&issuer=Left"),
+                &format!("otpauth://totp/Right:ray?secret={SCREEN_THREE}&issuer=Right"),
+            ]),
+        )
+        .unwrap();
+        let _viewer = show_on_screen(&display, &two, 500, 100);
+        click(&client, "#show-add").await;
+        click(&client, "#scan-screen").await;
+        let offered = retrying("two offers", || async {
+            let boxes = client.find_all(Locator::Css("#offers input[type=checkbox]")).await?;
+            Ok((boxes.len() == 2).then_some(boxes.len()))
+        })
+        .await;
+        assert_eq!(offered, 2);
+        let listed = wait_for(&client, "#offers").await.text().await.unwrap();
+        assert!(
+            listed.contains("Left: lee") && listed.contains("Right: ray"),
+            "{listed}"
+        );
+        screenshot(&client, &dir.join("screen-offers.png")).await;
+        page_holds_no_secret(&client).await;
+        click(&client, "#add-offered").await;
+        status_shows(&client, "Added Left: lee, Right: ray.").await;
+        rows(&client, 3).await;
+        shows_totp(&client, "Left", SCREEN_TWO).await;
+        shows_totp(&client, "Right", SCREEN_THREE).await;
+    }
+    .await;
+    let _ = client.close().await;
+}
+
+/// `frame` turned by `degrees` about its centre, white where nothing maps.
+fn tilted(frame: &image::GrayImage, degrees: f32) -> image::GrayImage {
+    let (sin, cos) = degrees.to_radians().sin_cos();
+    let (cx, cy) = (frame.width() as f32 / 2.0, frame.height() as f32 / 2.0);
+    image::GrayImage::from_fn(frame.width(), frame.height(), |x, y| {
+        let (dx, dy) = (x as f32 - cx, y as f32 - cy);
+        let (sx, sy) = (cos * dx + sin * dy + cx, -sin * dx + cos * dy + cy);
+        if sx < 0.0 || sy < 0.0 {
+            return image::Luma([255]);
+        }
+        *frame
+            .get_pixel_checked(sx as u32, sy as u32)
+            .unwrap_or(&image::Luma([255]))
+    })
+}
+
+/// Recorded 1280x720 frames of a QR code held up to a camera: moving in
+/// from the edge, blurred, tilted, then sharp; PNG, base64.
+fn camera_frames(text: &str) -> Vec<String> {
+    let code = qrcode::QrCode::new(text.as_bytes()).unwrap();
+    let qr = code.render::<image::Luma<u8>>().module_dimensions(6, 6).build();
+    let at = |x: i64| {
+        let mut frame = image::GrayImage::from_pixel(1280, 720, image::Luma([200]));
+        image::imageops::overlay(&mut frame, &qr, x, (720 - i64::from(qr.height())) / 2);
+        frame
+    };
+    let sharp = at(500);
+    let frames = [
+        at(1280 - i64::from(qr.width()) / 3),
+        at(1280 - i64::from(qr.width()) / 2),
+        image::imageops::blur(&at(700), 9.0),
+        image::imageops::blur(&sharp, 6.0),
+        tilted(&sharp, 18.0),
+        sharp,
+    ];
+    frames
+        .iter()
+        .map(|frame| {
+            let mut png = std::io::Cursor::new(Vec::new());
+            frame.write_to(&mut png, image::ImageFormat::Png).unwrap();
+            base64::Engine::encode(&base64::engine::general_purpose::STANDARD, png.into_inner())
+        })
+        .collect()
+}
+
+/// Replaces the page's camera with a canvas stream playing `frames` (each
+/// for half a second, the last held): the camera panel gets it through the
+/// same getUserMedia call it makes for a real webcam.
+async fn fake_camera(client: &Client, frames: Vec<String>) {
+    let done = client
+        .execute_async(
+            "const [frames, done] = arguments;
+             Promise.all(frames.map((b64) => createImageBitmap(
+               new Blob([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], { type: 'image/png' }))))
+             .then((bitmaps) => {
+               window.__cameraStreams = [];
+               const fake = async () => {
+                 const canvas = document.createElement('canvas');
+                 canvas.width = 1280; canvas.height = 720;
+                 const context = canvas.getContext('2d');
+                 const started = performance.now();
+                 const draw = () => {
+                   const at = Math.min(Math.floor((performance.now() - started) / 500), bitmaps.length - 1);
+                   context.drawImage(bitmaps[at], 0, 0);
+                 };
+                 draw();
+                 setInterval(draw, 40);
+                 const stream = canvas.captureStream(25);
+                 window.__cameraStreams.push(stream);
+                 return stream;
+               };
+               Object.defineProperty(MediaDevices.prototype, 'getUserMedia', { value: fake, configurable: true, writable: true });
+               // On the prototype: a property of navigator.mediaDevices itself
+               // does not last from one WebDriver script to the next here.
+               done(navigator.mediaDevices.getUserMedia === fake ? 'ready' : 'not replaced');
+             }, (e) => done(String(e)));",
+            vec![serde_json::json!(frames)],
+        )
+        .await
+        .unwrap();
+    assert_eq!(done, serde_json::json!("ready"), "the fake camera was not set up");
+}
+
+/// How many camera frames the page has sent so far.
+async fn frames_sent(client: &Client) -> u64 {
+    js(client, "return Number(document.body.dataset.cameraFrames || 0)")
+        .await
+        .as_u64()
+        .unwrap()
+}
+
+/// How many camera-frame replies the app has sent (its IPC log).
+fn frame_replies(dir: &Path) -> usize {
+    std::fs::read_to_string(dir.join("ipc.log"))
+        .unwrap_or_default()
+        .lines()
+        .filter(|line| line.contains("\"state\":"))
+        .count()
+}
+
+/// Waits until the page has sent at least `count` frames.
+async fn frames_flow(client: &Client, count: u64) {
+    let started = Instant::now();
+    while frames_sent(client).await < count {
+        if started.elapsed() > Duration::from_secs(20) {
+            let state = js(
+                client,
+                "const v = document.getElementById('camera-video');
+                 return JSON.stringify({ status: document.getElementById('camera-status')?.textContent,
+                   ready: v?.readyState, width: v?.videoWidth, paused: v?.paused,
+                   streams: (window.__cameraStreams || []).length,
+                   capture: typeof HTMLCanvasElement.prototype.captureStream })",
+            )
+            .await;
+            panic!("the camera sent fewer than {count} frames: {state}");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Whether every track of the last camera stream has ended.
+async fn camera_released(client: &Client) -> bool {
+    js(
+        client,
+        "const s = window.__cameraStreams.at(-1); return !!s && s.getTracks().every((t) => t.readyState === 'ended')",
+    )
+    .await
+        == serde_json::json!(true)
+}
+
+const CAMERA: &str = "KNUGK3DMEBXW4IDUNBSSA43PMZQQ";
+
+#[tokio::test]
+async fn the_camera_adds_the_code_it_sees_and_stops_when_closed_or_locked() {
+    let (_x, display) = xvfb();
+    let dir = scratch("camera");
+    let vault = dir.join("vault.json");
+    let (_driver, client) = app(&display, &vault).await;
+    async {
+        click(&client, "#create").await;
+        // No camera on this machine: the panel says so.
+        click(&client, "#scan-camera").await;
+        text_shows(&client, "#camera-status", "No camera was found").await;
+        screenshot(&client, &dir.join("camera-none.png")).await;
+        click(&client, "#close-camera").await;
+
+        // Recorded frames: the code moves in, is blurred, tilted, then sharp.
+        let uri = format!("otpauth://totp/Camera:cam?secret={CAMERA}&issuer=Camera");
+        fake_camera(&client, camera_frames(&uri)).await;
+        click(&client, "#show-add").await;
+        click(&client, "#scan-camera").await;
+        frames_flow(&client, 2).await;
+        screenshot(&client, &dir.join("camera-panel.png")).await;
+        status_shows(&client, "Added Camera: cam.").await;
+        shows_totp(&client, "Camera", CAMERA).await;
+        assert!(camera_released(&client).await, "the camera still runs after the add");
+        page_holds_no_secret(&client).await;
+
+        // Closing the panel: no frame is scanned after.
+        fake_camera(&client, camera_frames("no account here")[..1].to_vec()).await;
+        click(&client, "#show-add").await;
+        click(&client, "#scan-camera").await;
+        frames_flow(&client, 3).await;
+        click(&client, "#close-camera").await;
+        assert!(camera_released(&client).await, "closing left the camera on");
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let (sent, replies) = (frames_sent(&client).await, frame_replies(&dir));
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        assert_eq!(frames_sent(&client).await, sent, "frames were sent after closing");
+        assert_eq!(frame_replies(&dir), replies, "frames were scanned after closing");
+
+        // Locking while the camera runs stops it.
+        click(&client, "#show-add").await;
+        click(&client, "#scan-camera").await;
+        let before = frames_sent(&client).await;
+        frames_flow(&client, before + 3).await;
+        click(&client, "#lock").await;
+        wait_for(&client, "#unlock-keychain").await;
+        assert!(camera_released(&client).await, "the lock left the camera on");
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let replies = frame_replies(&dir);
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        assert_eq!(frame_replies(&dir), replies, "frames were scanned after the lock");
+    }
+    .await;
+    let _ = client.close().await;
+}
+
+/// The CPU seconds (user and system) of process `pid` and its children.
+fn cpu_seconds(pid: u32) -> f64 {
+    let ticks = |pid: &str| -> u64 {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        // The fields after the command name (which may hold spaces).
+        let after = stat.rsplit(')').next().unwrap_or("");
+        let fields: Vec<&str> = after.split_whitespace().collect();
+        fields.get(11).and_then(|u| u.parse::<u64>().ok()).unwrap_or(0)
+            + fields.get(12).and_then(|s| s.parse::<u64>().ok()).unwrap_or(0)
+    };
+    let children = Command::new("pgrep").args(["-P", &pid.to_string()]).output().unwrap();
+    let mut total = ticks(&pid.to_string());
+    for child in String::from_utf8_lossy(&children.stdout).split_whitespace() {
+        total += ticks(child);
+    }
+    total as f64 / 100.0
+}
+
+/// The app's process id (the one twofold-desktop running with `vault`).
+fn app_pid(vault: &Path) -> u32 {
+    let out = Command::new("pgrep")
+        .args(["-f", "-n", "twofold-desktop"])
+        .output()
+        .unwrap();
+    let pid: u32 = String::from_utf8_lossy(&out.stdout)
+        .trim()
+        .parse()
+        .unwrap_or_else(|_| panic!("the app's process was not found for {}", vault.display()));
+    pid
+}
+
+/// Not a test: the measurements README quotes, printed as a table. Run with
+/// scripts/measure-capture.sh (debug or release binary, whichever the test
+/// harness built).
+#[tokio::test]
+#[ignore = "a measurement, run by scripts/measure-capture.sh"]
+async fn measure_scan_screen_and_camera() {
+    let (_x, display) = xvfb_sized("3840x2160x24");
+    let dir = scratch("measure");
+    let vault = dir.join("vault.json");
+    // One small code (3-pixel modules) on a 4K screen, away from the window.
+    let qr = dir.join("small-code.png");
+    let uri = format!("otpauth://totp/Small:sam?secret={SCREEN_ONE}&issuer=Small");
+    let code = qrcode::QrCode::new(uri.as_bytes()).unwrap();
+    let image = code.render::<image::Luma<u8>>().module_dimensions(3, 3).build();
+    image.save(&qr).unwrap();
+    let _viewer = show_on_screen(&display, &qr, 2900, 1500);
+    let (_driver, client) = app(&display, &vault).await;
+    click(&client, "#create").await;
+    println!(
+        "| scan screen, 3840x2160, one {0}x{0} code: click to account added | ms |",
+        image.width()
+    );
+    println!("|---|---:|");
+    for run in 1..=5 {
+        click(&client, "#show-add").await;
+        let elapsed = client
+            .execute_async(
+                "const [done] = arguments;
+                 const status = document.getElementById('add-status');
+                 const started = performance.now();
+                 const observer = new MutationObserver(() => {
+                   if (status.textContent.includes('Added')) { observer.disconnect(); done(performance.now() - started); }
+                 });
+                 observer.observe(status, { childList: true, characterData: true, subtree: true });
+                 document.getElementById('scan-screen').click();",
+                vec![],
+            )
+            .await
+            .unwrap();
+        println!("| run {run} | {:.0} |", elapsed.as_f64().unwrap());
+        // Removed again, so that the next run adds it anew.
+        js(
+            &client,
+            "return window.__TAURI_INTERNALS__.invoke('accounts').then((rows) =>
+               Promise.all(rows.map((r) => window.__TAURI_INTERNALS__.invoke('delete', { id: r.id }))))",
+        )
+        .await;
+        js(
+            &client,
+            "document.getElementById('add-status').textContent = ''; return 0",
+        )
+        .await;
+    }
+
+    // The camera loop: 1280x720 frames with no code in them (every frame
+    // runs the scanner's whole ladder: the slowest case), for 10 s.
+    let noise = image::GrayImage::from_fn(1280, 720, |x, y| image::Luma([((x * 7 + y * 13) % 251) as u8]));
+    let mut png = std::io::Cursor::new(Vec::new());
+    noise.write_to(&mut png, image::ImageFormat::Png).unwrap();
+    let frame = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, png.into_inner());
+    fake_camera(&client, vec![frame]).await;
+    click(&client, "#show-add").await;
+    click(&client, "#scan-camera").await;
+    frames_flow(&client, 5).await;
+    let pid = app_pid(&vault);
+    let (frames, cpu, started) = (frames_sent(&client).await, cpu_seconds(pid), Instant::now());
+    tokio::time::sleep(Duration::from_secs(10)).await;
+    let (frames, cpu, wall) = (
+        frames_sent(&client).await - frames,
+        cpu_seconds(pid) - cpu,
+        started.elapsed().as_secs_f64(),
+    );
+    println!();
+    println!("| camera loop, 1280x720 frames | value |");
+    println!("|---|---:|");
+    println!("| frames scanned per second | {:.1} |", frames as f64 / wall);
+    println!(
+        "| CPU of the app and its web processes (% of one core) | {:.0} |",
+        cpu / wall * 100.0
+    );
+    click(&client, "#close-camera").await;
+    let _ = client.close().await;
 }

@@ -1,35 +1,21 @@
 //! `import`, `export` and `formats`: other apps' files in and out of the vault.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use twofold_formats::{ExportOptions, Format, ImportError};
+use twofold_app::ErrorKind;
 use zeroize::Zeroizing;
 
 use crate::password::{self, BACKUP_PASSWORD_ENV};
-use crate::vault::{Context, save};
+use crate::vault::Context;
 use crate::write_line;
 
-/// No authenticator export comes near this; a larger file is refused unread.
-const MAX_IMPORT_BYTES: u64 = 64 * 1024 * 1024;
-
-fn format_named(name: &str) -> Result<&'static dyn Format, String> {
-    twofold_formats::by_name(name).ok_or_else(|| format!("format: no format is called {name:?}; see `twofold formats`"))
-}
-
-fn read_export(path: &Path) -> Result<Zeroizing<Vec<u8>>, String> {
-    let cannot_read = |e: std::io::Error| format!("cannot read {}: {e}", path.display());
-    let mut file = std::fs::File::open(path).map_err(cannot_read)?;
-    let size = file.metadata().map_err(cannot_read)?.len();
-    if size > MAX_IMPORT_BYTES {
-        return Err(format!(
-            "{} is {size} bytes, far larger than any authenticator export",
-            path.display()
-        ));
+/// A library error, with the way to go on in a terminal where it has one.
+fn cli_error(error: twofold_app::Error) -> String {
+    match error {
+        twofold_app::Error::UnknownFormatName(_) => format!("{error}; see `twofold formats`"),
+        twofold_app::Error::Exists(path) => format!("{path} exists; choose another path or add --force"),
+        error => error.to_string(),
     }
-    let mut bytes = Zeroizing::new(Vec::with_capacity(usize::try_from(size).unwrap_or(0).saturating_add(1)));
-    file.read_to_end(&mut bytes).map_err(cannot_read)?;
-    Ok(bytes)
 }
 
 pub(crate) fn import(
@@ -38,46 +24,45 @@ pub(crate) fn import(
     format: Option<&str>,
     password_file: Option<&Path>,
 ) -> Result<(), String> {
-    let bytes = read_export(path)?;
-    let format = match format {
-        Some(name) => format_named(name)?,
-        None => twofold_formats::detect(&bytes).ok_or_else(|| ImportError::UnknownFormat.to_string())?,
-    };
-    let imported = match format.import(&bytes, None) {
-        Err(ImportError::PasswordRequired { .. }) => {
-            let password = match password::given(password_file, BACKUP_PASSWORD_ENV)? {
+    let bytes = twofold_app::read_export(path).map_err(cli_error)?;
+    let read = match twofold_app::read_import(&bytes, format, None) {
+        Err(error) if error.kind() == ErrorKind::PasswordRequired => {
+            let name = match format {
+                Some(name) => name.to_owned(),
+                None => twofold_formats::detect(&bytes).map_or_else(String::new, |f| f.name().to_owned()),
+            };
+            let password: Zeroizing<String> = match password::given(password_file, BACKUP_PASSWORD_ENV)? {
                 Some(password) => password,
                 None => password::prompt(
-                    &format!("Password of {} ({}): ", path.display(), format.name()),
+                    &format!("Password of {} ({name}): ", path.display()),
                     "give it with --backup-password-file FILE or TWOFOLD_BACKUP_PASSWORD",
                 )?,
             };
-            format.import(&bytes, Some(&password))
+            twofold_app::read_import(&bytes, format, Some(&password))
         }
         other => other,
     }
-    .map_err(|e| format!("{}: {e}", path.display()))?;
+    .map_err(|e| format!("{}: {}", path.display(), cli_error(e)))?;
 
     let mut vault = context.open()?;
-    let failures = imported.failures;
-    let merge = vault.data.merge(imported.accounts);
-    save(&mut vault)?;
-    for account in &merge.added {
+    let format = read.format;
+    let summary = twofold_app::import_into(&mut vault, read.imported).map_err(cli_error)?;
+    for account in &summary.added {
         write_line(&format!("{}\t{}", account.id, account.label()))?;
     }
-    for account in &merge.skipped {
+    for account in &summary.skipped {
         eprintln!("skipped: {} (already in the vault)", account.label());
     }
-    for failure in &failures {
+    for failure in &summary.failures {
         eprintln!("failed: {}: {}", failure.entry, failure.reason);
     }
     eprintln!(
         "{} ({}): {} added, {} skipped as already in the vault, {} failed",
         path.display(),
         format.name(),
-        merge.added.len(),
-        merge.skipped.len(),
-        failures.len()
+        summary.added.len(),
+        summary.skipped.len(),
+        summary.failures.len()
     );
     Ok(())
 }
@@ -89,44 +74,8 @@ pub(crate) struct ExportFlags {
     pub(crate) force: bool,
 }
 
-/// `out.json` with suffix `-2` is `out-2.json`.
-fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
-    let stem = path
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let name = match path.extension() {
-        Some(extension) => format!("{stem}{suffix}.{}", extension.to_string_lossy()),
-        None => format!("{stem}{suffix}"),
-    };
-    path.with_file_name(name)
-}
-
-/// Writes an export readable by its owner only: it holds every secret.
-fn write_private(path: &Path, bytes: &[u8], force: bool) -> Result<(), String> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true);
-    if force {
-        options.create(true).truncate(true);
-    } else {
-        options.create_new(true);
-    }
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut file = options.open(path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::AlreadyExists => format!("{} exists; choose another path or add --force", path.display()),
-        _ => format!("cannot write {}: {e}", path.display()),
-    })?;
-    std::io::Write::write_all(&mut file, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-    file.sync_all()
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))
-}
-
 pub(crate) fn export(context: &Context, name: &str, output: &Path, flags: ExportFlags) -> Result<(), String> {
-    let format = format_named(name)?;
+    let format = twofold_app::format_named(name).map_err(cli_error)?;
     if !format.can_export() {
         return Err(format!(
             "{} files can be imported but not exported; see `twofold formats`",
@@ -146,20 +95,14 @@ pub(crate) fn export(context: &Context, name: &str, output: &Path, flags: Export
         None
     };
     let vault = context.open()?;
-    let files = format
-        .export(
-            &vault.data.accounts,
-            ExportOptions {
-                password: password.as_deref().map(String::as_str),
-            },
-        )
-        .map_err(|e| e.to_string())?;
+    let files =
+        twofold_app::export(&vault.data.accounts, name, password.as_deref().map(String::as_str)).map_err(cli_error)?;
     for file in &files {
         let path = match &file.suffix {
-            Some(suffix) => with_suffix(output, suffix),
+            Some(suffix) => twofold_app::with_suffix(output, suffix),
             None => output.to_path_buf(),
         };
-        write_private(&path, &file.bytes, flags.force)?;
+        twofold_app::write_private(&path, &file.bytes, flags.force).map_err(cli_error)?;
         write_line(&path.display().to_string())?;
     }
     eprintln!("{} accounts exported as {}", vault.data.accounts.len(), format.name());

@@ -5,8 +5,9 @@ use std::path::PathBuf;
 
 use clap::Subcommand;
 use serde::Serialize;
-use twofold_otp::{Account, accounts_from_uri};
-use twofold_vault::{KdfParams, NewVault, SystemKeychain, Unlock, Vault, VaultError};
+use twofold_app::{ErrorKind, Opening};
+use twofold_otp::Account;
+use twofold_vault::{KdfParams, SystemKeychain, Unlock, Vault};
 use zeroize::Zeroizing;
 
 use crate::otp::AccountFields;
@@ -60,20 +61,19 @@ impl Context {
     /// keychain, else (or if the keychain fails) by asking for the password.
     pub(crate) fn open(&self) -> Result<Vault, String> {
         let path = self.path()?;
-        let info = twofold_vault::inspect(&path).map_err(|e| e.to_string())?;
         let given = self.given_password()?;
-        if let (Some(password), true) = (&given, info.has_password) {
-            return Vault::open(&path, Unlock::Password(password)).map_err(|e| e.to_string());
-        }
-        if info.has_keychain {
-            match Vault::open(&path, Unlock::Keychain(&SystemKeychain)) {
-                Ok(vault) => return Ok(vault),
-                Err(VaultError::Keychain(error)) if info.has_password => eprintln!("note: {error}"),
-                Err(error) => return Err(error.to_string()),
+        match twofold_app::open_with(&path, given.as_deref().map(String::as_str), &SystemKeychain)
+            .map_err(|e| e.to_string())?
+        {
+            Opening::Open(vault) => Ok(vault),
+            Opening::AskPassword { keychain_failed } => {
+                if let Some(error) = keychain_failed {
+                    eprintln!("note: {error}");
+                }
+                let password = password::prompt("Vault password: ", HOW_ELSE)?;
+                twofold_app::open(&path, Unlock::Password(&password)).map_err(|e| e.to_string())
             }
         }
-        let password = password::prompt("Vault password: ", HOW_ELSE)?;
-        Vault::open(&path, Unlock::Password(&password)).map_err(|e| e.to_string())
     }
 }
 
@@ -83,26 +83,10 @@ pub(crate) fn save(vault: &mut Vault) -> Result<(), String> {
 
 /// The index of the account whose id is `id` or starts with it.
 fn find(vault: &Vault, id: &str) -> Result<usize, String> {
-    let id = id.trim().to_ascii_lowercase();
-    if id.is_empty() {
-        return Err("id: empty; see `twofold list` for the ids".to_owned());
-    }
-    let matches: Vec<usize> = vault
-        .data
-        .accounts
-        .iter()
-        .enumerate()
-        .filter(|(_, account)| account.id.to_string().starts_with(&id))
-        .map(|(index, _)| index)
-        .collect();
-    match matches[..] {
-        [index] => Ok(index),
-        [] => Err(format!("id: no account has the id {id:?}; see `twofold list`")),
-        _ => Err(format!(
-            "id: {id:?} starts {} account ids; give more of it",
-            matches.len()
-        )),
-    }
+    twofold_app::find(&vault.data, id).map_err(|e| match e.kind() {
+        ErrorKind::NoSuchAccount => format!("{e}; see `twofold list` for the ids"),
+        _ => e.to_string(),
+    })
 }
 
 pub(crate) fn init(context: &Context, with_password: bool, no_keychain: bool) -> Result<(), String> {
@@ -118,12 +102,12 @@ pub(crate) fn init(context: &Context, with_password: bool, no_keychain: bool) ->
     } else {
         None
     };
-    let new = NewVault {
-        keychain: (!no_keychain).then_some(&SystemKeychain as &dyn twofold_vault::KeyStore),
-        password: password.as_deref().map(String::as_str),
-        kdf: KdfParams::default(),
-    };
-    let vault = Vault::create(&path, new).map_err(|e| e.to_string())?;
+    let vault = twofold_app::create(
+        &path,
+        password.as_deref().map(String::as_str),
+        (!no_keychain).then_some(&SystemKeychain as &dyn twofold_vault::KeyStore),
+    )
+    .map_err(|e| e.to_string())?;
     let slots: Vec<&str> = [
         vault.has_keychain().then_some("the keychain"),
         vault.has_password().then_some("its password"),
@@ -140,23 +124,12 @@ pub(crate) fn init(context: &Context, with_password: bool, no_keychain: bool) ->
 
 pub(crate) fn add(context: &Context, uris: &[String]) -> Result<(), String> {
     // Every URI is read before the vault changes: one bad URI adds nothing.
-    let mut accounts = Vec::new();
-    for (index, uri) in uris.iter().enumerate() {
-        let found = accounts_from_uri(uri).map_err(|e| {
-            if uris.len() > 1 {
-                format!("URI {}: {e}", index + 1)
-            } else {
-                e.to_string()
-            }
-        })?;
-        accounts.extend(found);
-    }
+    let accounts = twofold_app::accounts_in_uris(uris).map_err(|e| e.to_string())?;
     let mut vault = context.open()?;
-    let merge = vault.data.merge(accounts);
+    let merge = twofold_app::add(&mut vault, accounts).map_err(|e| e.to_string())?;
     for account in &merge.skipped {
         eprintln!("note: {} is already in the vault; skipped", account.label());
     }
-    save(&mut vault)?;
     for account in &merge.added {
         write_line(&format!("{}\t{}", account.id, account.label()))?;
     }
@@ -217,14 +190,14 @@ struct CodeEntry<'a> {
 }
 
 fn code_entry(account: &Account, at: u64) -> CodeEntry<'_> {
-    let counter = account.counter_at(at);
+    let codes = twofold_app::codes_at(account, at);
     CodeEntry {
         id: account.id.to_string(),
         issuer: &account.issuer,
         name: &account.name,
-        code: account.code_for_counter(counter).to_string(),
-        next_code: account.code_for_counter(counter.wrapping_add(1)).to_string(),
-        remaining_seconds: account.remaining_seconds(at),
+        code: codes.code.to_string(),
+        next_code: codes.next.to_string(),
+        remaining_seconds: codes.seconds_left,
     }
 }
 

@@ -141,6 +141,22 @@ pub fn gray_from_rgba(width: u32, height: u32, rgba: Vec<u8>) -> Result<GrayImag
     Ok(image::DynamicImage::ImageRgba8(image).into_luma8())
 }
 
+/// Appends to `luma` the 8-bit luma (BT.601 weights, in integers) of
+/// packed 32-bit pixels whose red, green and blue sit at the byte offsets
+/// `rgb` (`[0, 1, 2]` for RGBA, `[2, 1, 0]` for X11's BGRX): a screen
+/// capture or a camera frame, turned into what [`Scanner::scan_frame`]
+/// takes. The caller owns the buffer, so that it can wipe it (the pixels of
+/// an enrollment code are a secret).
+pub fn luma_of_32bit(pixels: &[u8], rgb: [usize; 3], luma: &mut Vec<u8>) {
+    let [r, g, b] = rgb.map(|i| i.min(3));
+    luma.reserve(pixels.len() / 4);
+    luma.extend(pixels.chunks_exact(4).map(|p| {
+        let channel = |i: usize| u32::from(p.get(i).copied().unwrap_or(0));
+        // At most (77 + 150 + 29) * 255 >> 8 = 255.
+        ((channel(r) * 77 + channel(g) * 150 + channel(b) * 29) >> 8) as u8
+    }));
+}
+
 /// Reads an image file and returns every QR code in it.
 pub fn scan_file(path: &Path) -> Result<Vec<Found>, ScanError> {
     let bytes = std::fs::read(path).map_err(|source| ScanError::Io {
@@ -158,6 +174,17 @@ pub fn scan_bytes(bytes: &[u8]) -> Result<Vec<Found>, ScanError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn luma_weighs_the_channels_where_they_are() {
+        let bgrx = [255, 0, 0, 0, 0, 0, 255, 0, 255, 255, 255, 0];
+        let mut luma = Vec::new();
+        luma_of_32bit(&bgrx, [2, 1, 0], &mut luma);
+        assert_eq!(luma, [28, 76, 255]);
+        luma.clear();
+        luma_of_32bit(&[255, 0, 0, 255, 9], [0, 1, 2], &mut luma);
+        assert_eq!(luma, [76]);
+    }
 
     #[test]
     fn rgba_pixels_become_gray_and_short_buffers_are_errors() {

@@ -1,0 +1,201 @@
+//! Other apps' files in and out: the steps of an import (read, detect,
+//! decrypt, merge) and of an export (encode, write privately).
+
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
+
+use twofold_formats::{EntryFailure, ExportOptions, Format, Imported, OutputFile};
+use twofold_otp::Account;
+use twofold_vault::Vault;
+use zeroize::Zeroizing;
+
+use crate::Error;
+
+/// No authenticator export comes near this; a larger file is refused unread.
+pub const MAX_IMPORT_BYTES: u64 = 64 * 1024 * 1024;
+
+/// The format called `name` (see `twofold_formats::FORMATS`).
+pub fn format_named(name: &str) -> Result<&'static dyn Format, Error> {
+    twofold_formats::by_name(name).ok_or_else(|| Error::UnknownFormatName(name.to_owned()))
+}
+
+/// Reads an export file whole, refusing one larger than any export; the
+/// bytes are wiped when dropped (a plain export holds every secret).
+pub fn read_export(path: &Path) -> Result<Zeroizing<Vec<u8>>, Error> {
+    let cannot_read = |source| Error::File {
+        action: "read",
+        path: path.display().to_string(),
+        source,
+    };
+    let mut file = std::fs::File::open(path).map_err(cannot_read)?;
+    let size = file.metadata().map_err(cannot_read)?.len();
+    if size > MAX_IMPORT_BYTES {
+        return Err(Error::ExportTooLarge {
+            path: path.display().to_string(),
+            size,
+        });
+    }
+    let mut bytes = Zeroizing::new(Vec::with_capacity(usize::try_from(size).unwrap_or(0).saturating_add(1)));
+    file.read_to_end(&mut bytes).map_err(cannot_read)?;
+    Ok(bytes)
+}
+
+/// An export file read: its format and what it held.
+pub struct Import {
+    /// The format it was read as.
+    pub format: &'static dyn Format,
+    /// Its accounts, and the entries that could not be read.
+    pub imported: Imported,
+}
+
+/// Reads an export's bytes as the format named `format`, or the one
+/// detected. An encrypted file without `password` fails with the kind
+/// `PasswordRequired`: the front end then asks, and calls again.
+pub fn read_import(bytes: &[u8], format: Option<&str>, password: Option<&str>) -> Result<Import, Error> {
+    let format = match format {
+        Some(name) => format_named(name)?,
+        None => twofold_formats::detect(bytes).ok_or(twofold_formats::ImportError::UnknownFormat)?,
+    };
+    let imported = format.import(bytes, password)?;
+    Ok(Import { format, imported })
+}
+
+/// What an import did to the vault.
+#[derive(Debug, Default)]
+pub struct ImportSummary {
+    /// Accounts added.
+    pub added: Vec<Account>,
+    /// Accounts skipped as already in the vault.
+    pub skipped: Vec<Account>,
+    /// Entries of the file that could not be read, with the reason.
+    pub failures: Vec<EntryFailure>,
+}
+
+/// Merges an import into the vault, saving only if an account was new.
+pub fn import_into(vault: &mut Vault, imported: Imported) -> Result<ImportSummary, Error> {
+    let merge = crate::add(vault, imported.accounts)?;
+    Ok(ImportSummary {
+        added: merge.added,
+        skipped: merge.skipped,
+        failures: imported.failures,
+    })
+}
+
+/// `accounts` in the format called `name`, encrypted with `password` when
+/// given (and the format can be); one file, or several (Google QR codes).
+pub fn export(accounts: &[Account], name: &str, password: Option<&str>) -> Result<Vec<OutputFile>, Error> {
+    let format = format_named(name)?;
+    if !format.can_export() {
+        return Err(Error::NotExportable(format.name()));
+    }
+    Ok(format.export(accounts, ExportOptions { password })?)
+}
+
+/// `out.json` with suffix `-2` is `out-2.json`.
+pub fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let name = match path.extension() {
+        Some(extension) => format!("{stem}{suffix}.{}", extension.to_string_lossy()),
+        None => format!("{stem}{suffix}"),
+    };
+    path.with_file_name(name)
+}
+
+/// Writes an export readable by its owner only (it holds every secret),
+/// never over an existing file unless `replace`.
+pub fn write_private(path: &Path, bytes: &[u8], replace: bool) -> Result<(), Error> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true);
+    if replace {
+        options.create(true).truncate(true);
+    } else {
+        options.create_new(true);
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let cannot_write = |source| Error::File {
+        action: "write",
+        path: path.display().to_string(),
+        source,
+    };
+    let mut file = options.open(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::AlreadyExists => Error::Exists(path.display().to_string()),
+        _ => cannot_write(e),
+    })?;
+    std::io::Write::write_all(&mut file, bytes).map_err(cannot_write)?;
+    file.sync_all().map_err(cannot_write)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+    use crate::ErrorKind;
+
+    fn accounts() -> Vec<Account> {
+        vec![
+            "otpauth://totp/A:alice?secret=JBSWY3DPEHPK3PXP&issuer=A"
+                .parse()
+                .unwrap(),
+            "otpauth://hotp/B:bob?secret=GEZDGNBVGY3TQOJQ&issuer=B&counter=3"
+                .parse()
+                .unwrap(),
+        ]
+    }
+
+    #[test]
+    fn an_encrypted_export_asks_for_its_password_by_kind_and_reads_back_with_it() {
+        let files = export(&accounts(), "aegis", Some("pw")).unwrap();
+        let bytes = &files[0].bytes;
+        let asked = read_import(bytes, None, None).err().unwrap();
+        assert_eq!(asked.kind(), ErrorKind::PasswordRequired);
+        let wrong = read_import(bytes, None, Some("nope")).err().unwrap();
+        assert_eq!(wrong.kind(), ErrorKind::WrongPassword);
+        let read = read_import(bytes, None, Some("pw")).unwrap();
+        assert_eq!(read.format.name(), "aegis");
+        let labels: Vec<String> = read.imported.accounts.iter().map(Account::label).collect();
+        assert_eq!(labels, ["A: alice", "B: bob"]);
+    }
+
+    #[test]
+    fn unknown_and_import_only_formats_are_refused_by_name() {
+        assert_eq!(
+            export(&accounts(), "nope", None).unwrap_err().kind(),
+            ErrorKind::Invalid
+        );
+        assert_eq!(
+            export(&accounts(), "steam", None).unwrap_err().kind(),
+            ErrorKind::Export
+        );
+        let unknown = read_import(b"hello", None, None).err().unwrap();
+        assert_eq!(unknown.kind(), ErrorKind::BadExport);
+    }
+
+    #[test]
+    fn a_private_write_never_replaces_unasked_and_is_owner_only() {
+        let dir = std::env::temp_dir().join(format!("twofold-app-write-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("out.json");
+        let _ = std::fs::remove_file(&path);
+        write_private(&path, b"one", false).unwrap();
+        let again = write_private(&path, b"two", false).unwrap_err();
+        assert_eq!(again.kind(), ErrorKind::Io);
+        assert_eq!(std::fs::read(&path).unwrap(), b"one");
+        write_private(&path, b"two", true).unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"two");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+        }
+        assert_eq!(with_suffix(&path, "-2"), dir.join("out-2.json"));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

@@ -1,0 +1,160 @@
+//! Scanning the screen and the camera.
+
+use std::time::Duration;
+
+use tauri::{AppHandle, Manager as _, State};
+use twofold_scan::Scanner;
+
+use super::add::add;
+use super::{blocking, raw_body, reply};
+use crate::capture::camera::{Camera, Scanned, ended};
+use crate::capture::screen::{self, Offers};
+use crate::error::AppError;
+use crate::session::Session;
+use crate::view::{Frame, Offer, ScreenScan};
+
+/// Long enough for the window behind ours to be redrawn once ours is hidden.
+const STEP_ASIDE: Duration = Duration::from_millis(250);
+
+/// Captures every monitor, with the app's window out of the way, and finds
+/// the accounts in every QR code: one is added at once, several are offered.
+#[tauri::command]
+pub(crate) async fn scan_screen(app: AppHandle) -> Result<ScreenScan, AppError> {
+    reply(
+        blocking(app, |app| {
+            let session = app.state::<Session>();
+            let offers = app.state::<Offers>();
+            offers.clear();
+            let epoch = session.epoch();
+            // Nothing to scan for while locked: say so before hiding anything.
+            session.with_vault(|_| Ok(()))?;
+            let window = app.get_webview_window("main");
+            if let Some(window) = &window {
+                let _ = window.hide();
+                std::thread::sleep(STEP_ASIDE);
+            }
+            let capture = screen::capture();
+            if let Some(window) = &window {
+                let _ = window.show();
+                let _ = window.set_focus();
+            }
+            let capture = capture?;
+            let found = Scanner::new().scan_frame(&capture.luma, capture.width, capture.height);
+            drop(capture);
+            let found = twofold_app::accounts_in_found(&found)?;
+            if session.epoch() != epoch {
+                return Err(AppError::locked());
+            }
+            if let [_] = found.accounts[..] {
+                return Ok(ScreenScan {
+                    added: Some(add(&session, found.accounts, Vec::new())?),
+                    offered: Vec::new(),
+                    problems: found.problems,
+                });
+            }
+            let offered = found
+                .accounts
+                .iter()
+                .enumerate()
+                .map(|(index, account)| Offer {
+                    index,
+                    issuer: account.issuer.clone(),
+                    name: account.name.clone(),
+                    kind: account.kind.as_str(),
+                })
+                .collect();
+            offers.offer(epoch, found.accounts);
+            Ok(ScreenScan {
+                added: None,
+                offered,
+                problems: found.problems,
+            })
+        })
+        .await,
+    )
+}
+
+/// Adds the offered accounts the user kept ticked.
+#[tauri::command(async)]
+pub(crate) fn add_offered(
+    session: State<'_, Session>,
+    offers: State<'_, Offers>,
+    indices: Vec<usize>,
+) -> Result<crate::view::Added, AppError> {
+    reply((|| add(&session, offers.take(session.epoch(), &indices)?, Vec::new()))())
+}
+
+/// Starts a camera session (the page then opens the device); its id goes
+/// with every frame.
+#[tauri::command(async)]
+pub(crate) fn camera_start(session: State<'_, Session>, camera: State<'_, Camera>) -> Result<u64, AppError> {
+    reply(session.with_vault(|_| camera.start()))
+}
+
+/// Header `name` of a frame as a number.
+fn header(request: &tauri::ipc::Request<'_>, name: &str) -> Result<u64, AppError> {
+    request
+        .headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
+        .ok_or_else(|| AppError::new("invalid", format!("a camera frame without its {name} header")))
+}
+
+/// Scans one camera frame (raw body: 8-bit luma; headers: `x-camera`,
+/// `x-width`, `x-height`); adds the accounts of the first code that has any.
+#[tauri::command]
+pub(crate) async fn camera_frame(app: AppHandle, request: tauri::ipc::Request<'_>) -> Result<Frame, AppError> {
+    let frame = (|| {
+        let id = header(&request, "x-camera")?;
+        let width = u32::try_from(header(&request, "x-width")?).map_err(AppError::internal)?;
+        let height = u32::try_from(header(&request, "x-height")?).map_err(AppError::internal)?;
+        Ok::<_, AppError>((id, width, height, raw_body(&request)?))
+    })();
+    reply(
+        blocking(app, move |app| {
+            let (id, width, height, luma) = frame?;
+            let session = app.state::<Session>();
+            let camera = app.state::<Camera>();
+            let epoch = session.epoch();
+            let codes = match camera.scan(id, &luma, width, height)? {
+                Scanned::Busy => return Ok(nothing("busy", None)),
+                Scanned::Codes(codes) => codes,
+            };
+            drop(luma);
+            if codes.is_empty() {
+                return Ok(nothing("nothing", None));
+            }
+            let found = match twofold_app::accounts_in_found(&codes) {
+                Ok(found) => found,
+                Err(e) => return Ok(nothing("nothing", Some(e.to_string()))),
+            };
+            // Stopped or locked while this frame was scanned: it lands nowhere.
+            if !camera.is_running(id) || session.epoch() != epoch {
+                return Err(ended());
+            }
+            let added = add(&session, found.accounts, found.problems)?;
+            camera.stop_session(id);
+            Ok(Frame {
+                state: "added",
+                added: Some(added),
+                note: None,
+            })
+        })
+        .await,
+    )
+}
+
+fn nothing(state: &'static str, note: Option<String>) -> Frame {
+    Frame {
+        state,
+        added: None,
+        note,
+    }
+}
+
+/// Ends the camera session: no frame is scanned after this.
+#[tauri::command(async)]
+pub(crate) fn camera_stop(camera: State<'_, Camera>) {
+    camera.stop();
+}

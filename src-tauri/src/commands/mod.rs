@@ -1,0 +1,66 @@
+//! The commands the page calls, by topic; each is thin: it takes the
+//! page's arguments, calls `twofold_app` or the session, and shapes the reply.
+//!
+//! Every command runs off the main thread (`async`), and the slow ones
+//! (Argon2id at unlock, scanning a 4K screen, the keychain and the
+//! clipboard) on the blocking pool, so that neither the window nor the
+//! other commands wait for them.
+
+pub(crate) mod accounts;
+pub(crate) mod add;
+pub(crate) mod capture;
+pub(crate) mod settings;
+pub(crate) mod vault;
+
+use serde::Serialize;
+use tauri::AppHandle;
+
+use crate::error::AppError;
+
+/// Runs `work` on the blocking pool with the app's handle (for its states).
+pub(crate) async fn blocking<T: Send + 'static>(
+    app: AppHandle,
+    work: impl FnOnce(&AppHandle) -> Result<T, AppError> + Send + 'static,
+) -> Result<T, AppError> {
+    tauri::async_runtime::spawn_blocking(move || work(&app))
+        .await
+        .map_err(AppError::internal)?
+}
+
+/// In debug builds with `TWOFOLD_IPC_LOG` set (the end-to-end tests set
+/// it), every reply a command sends the webview, value or error, is
+/// appended to that file as one JSON line (owner-only): a test then
+/// searches all the webview ever received for the accounts' secrets.
+/// Release builds never write it: it holds the vault's labels and codes.
+pub(crate) fn reply<T: Serialize>(result: Result<T, AppError>) -> Result<T, AppError> {
+    #[cfg(debug_assertions)]
+    if let Some(path) = std::env::var_os("TWOFOLD_IPC_LOG") {
+        let line = match &result {
+            Ok(value) => serde_json::to_string(value),
+            Err(error) => serde_json::to_string(error),
+        };
+        if let Ok(line) = line {
+            use std::io::Write as _;
+            let mut options = std::fs::OpenOptions::new();
+            options.create(true).append(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+            if let Ok(mut file) = options.open(path) {
+                let _ = writeln!(file, "{line}");
+            }
+        }
+    }
+    result
+}
+
+/// The raw body of a request (an image file, a camera frame), copied into
+/// a buffer that is wiped when dropped.
+pub(crate) fn raw_body(request: &tauri::ipc::Request<'_>) -> Result<zeroize::Zeroizing<Vec<u8>>, AppError> {
+    match request.body() {
+        tauri::ipc::InvokeBody::Raw(bytes) => Ok(zeroize::Zeroizing::new(bytes.clone())),
+        tauri::ipc::InvokeBody::Json(_) => Err(AppError::new(
+            "invalid",
+            "the page sent JSON where raw bytes were expected",
+        )),
+    }
+}

@@ -1,0 +1,241 @@
+//! What the page receives: labels, codes, seconds and settings, never a
+//! secret. `ui/src/api.ts` declares the same shapes; a test keeps them equal.
+
+use serde::{Deserialize, Serialize};
+use twofold_otp::Account;
+
+/// What the first screen needs to know.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Status {
+    /// A vault file exists.
+    pub(crate) exists: bool,
+    /// It is open.
+    pub(crate) unlocked: bool,
+    /// It has a keychain slot.
+    pub(crate) has_keychain: bool,
+    /// It has a password slot.
+    pub(crate) has_password: bool,
+    /// Open it with the keychain without asking: it has a keychain slot and
+    /// was not locked during this run.
+    pub(crate) auto_open: bool,
+    /// Why the file cannot be used, if it cannot (corrupt, foreign).
+    pub(crate) problem: Option<String>,
+}
+
+/// One row of the list: labels and codes, no secret.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Row {
+    /// The account's id, for the commands that act on it.
+    pub(crate) id: String,
+    /// Who issued the account (a service name).
+    pub(crate) issuer: String,
+    /// The account's name at the issuer.
+    pub(crate) name: String,
+    /// The group it is filed under.
+    pub(crate) group: Option<String>,
+    /// Shown first.
+    pub(crate) favourite: bool,
+    /// `totp`, `hotp` or `steam`.
+    pub(crate) kind: &'static str,
+    /// The code to type now.
+    pub(crate) code: String,
+    /// The code after it (the next period's, or HOTP's next counter's).
+    pub(crate) next_code: Option<String>,
+    /// Seconds until `code` changes (time-based kinds).
+    pub(crate) seconds_left: Option<u32>,
+    /// Seconds each code lasts (time-based kinds).
+    pub(crate) period: Option<u32>,
+}
+
+impl Row {
+    /// The row of `account` at Unix time `now`.
+    pub(crate) fn of(account: &Account, now: u64) -> Self {
+        let codes = twofold_app::codes_at(account, now);
+        Self {
+            id: account.id.to_string(),
+            issuer: account.issuer.clone(),
+            name: account.name.clone(),
+            group: account.group.clone(),
+            favourite: account.favourite,
+            kind: account.kind.as_str(),
+            code: codes.code.to_string(),
+            next_code: Some(codes.next.to_string()),
+            seconds_left: codes.seconds_left,
+            period: codes.period,
+        }
+    }
+}
+
+/// What an add did: the labels of the accounts added, how many were in the
+/// vault already, and why any QR code held no account.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Added {
+    /// `issuer: name` of each account added.
+    pub(crate) added: Vec<String>,
+    /// How many were skipped as already in the vault.
+    pub(crate) already_there: usize,
+    /// Why other QR codes held no account.
+    pub(crate) problems: Vec<String>,
+}
+
+impl Added {
+    /// The view of a merge, with the problems met on the way.
+    pub(crate) fn of(merge: &twofold_app::Added, problems: Vec<String>) -> Self {
+        Self {
+            added: merge.added.iter().map(Account::label).collect(),
+            already_there: merge.skipped.len(),
+            problems,
+        }
+    }
+}
+
+/// An account found on the screen, offered before it is added.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Offer {
+    /// Its place in the scan's list, for `add_offered`.
+    pub(crate) index: usize,
+    /// Who issued it.
+    pub(crate) issuer: String,
+    /// Its name at the issuer.
+    pub(crate) name: String,
+    /// `totp`, `hotp` or `steam`.
+    pub(crate) kind: &'static str,
+}
+
+/// What a screen scan found: one account is added at once; several are
+/// offered, for the user to untick any before adding.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct ScreenScan {
+    /// The add, when one account was found.
+    pub(crate) added: Option<Added>,
+    /// The accounts found, when several were.
+    pub(crate) offered: Vec<Offer>,
+    /// Why other QR codes held no account.
+    pub(crate) problems: Vec<String>,
+}
+
+/// What one camera frame gave.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Frame {
+    /// `busy` (dropped: the scanner was on another frame), `nothing`, or `added`.
+    pub(crate) state: &'static str,
+    /// The add, when a code with accounts was seen.
+    pub(crate) added: Option<Added>,
+    /// What was seen, when it held no account.
+    pub(crate) note: Option<String>,
+}
+
+/// The settings the page shows and changes.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Settings {
+    /// Seconds after a copy before the clipboard is cleared (0: never).
+    pub(crate) clipboard_seconds: u32,
+    /// Minutes without input before the app locks (0: never).
+    pub(crate) auto_lock_minutes: u32,
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+
+    use std::collections::BTreeSet;
+
+    use super::*;
+    use crate::error::{AppError, FieldProblem};
+
+    /// The field names of `export interface NAME { ... }` in ui/src/api.ts.
+    fn declared(name: &str) -> BTreeSet<String> {
+        let api = include_str!("../../ui/src/api.ts");
+        let start = api
+            .find(&format!("export interface {name} {{"))
+            .unwrap_or_else(|| panic!("api.ts declares no interface {name}"));
+        let body = &api[start..];
+        let body = &body[body.find('{').unwrap() + 1..body.find('}').unwrap()];
+        body.lines()
+            .filter_map(|line| line.trim().split(':').next())
+            .map(|field| field.trim().trim_end_matches('?').to_owned())
+            .filter(|field| !field.is_empty())
+            .collect()
+    }
+
+    /// The member names `value` serializes with.
+    fn sent(value: impl Serialize) -> BTreeSet<String> {
+        serde_json::to_value(value)
+            .unwrap()
+            .as_object()
+            .unwrap()
+            .keys()
+            .cloned()
+            .collect()
+    }
+
+    fn added() -> Added {
+        Added {
+            added: vec!["A: a".into()],
+            already_there: 0,
+            problems: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn the_page_declares_every_reply_as_the_app_sends_it() {
+        let status = Status {
+            exists: true,
+            unlocked: true,
+            has_keychain: true,
+            has_password: false,
+            auto_open: true,
+            problem: None,
+        };
+        let account: Account = "otpauth://totp/A:a?secret=JBSWY3DPEHPK3PXP".parse().unwrap();
+        let offer = Offer {
+            index: 0,
+            issuer: "A".into(),
+            name: "a".into(),
+            kind: "totp",
+        };
+        let scan = ScreenScan {
+            added: Some(added()),
+            offered: Vec::new(),
+            problems: Vec::new(),
+        };
+        let frame = Frame {
+            state: "added",
+            added: Some(added()),
+            note: None,
+        };
+        let settings = Settings {
+            clipboard_seconds: 30,
+            auto_lock_minutes: 5,
+        };
+        let problem = FieldProblem {
+            field: "secret",
+            message: "not base32".into(),
+        };
+        let error = AppError::fields(vec![problem.clone()]);
+        for (name, fields) in [
+            ("Status", sent(status)),
+            ("Row", sent(Row::of(&account, 59))),
+            ("Added", sent(added())),
+            ("Offer", sent(offer)),
+            ("ScreenScan", sent(scan)),
+            ("Frame", sent(frame)),
+            ("Settings", sent(settings)),
+            ("FieldProblem", sent(problem)),
+            ("AppError", sent(error)),
+        ] {
+            assert_eq!(
+                declared(name),
+                fields,
+                "ui/src/api.ts's {name} differs from what the app sends"
+            );
+        }
+    }
+}

@@ -1,0 +1,30 @@
+// Adding accounts from a link, an image or the clipboard, reported in the status line.
+import * as api from "./api";
+import { reportAdded, setStatus } from "./status";
+
+/** The largest image read (the app refuses more too). */
+const MAX_IMAGE_BYTES = 50 * 1024 * 1024;
+
+/** Reports what an add command did; true when it worked. */
+export async function addFrom(adding: Promise<api.Added>): Promise<boolean> {
+  try {
+    reportAdded(await adding);
+    return true;
+  } catch (e) {
+    setStatus(api.messageOf(e));
+    return false;
+  }
+}
+
+/** Adds the accounts in an image file's QR codes; true when it worked. */
+export async function addImageFile(file: File): Promise<boolean> {
+  if (!file.type.startsWith("image/")) {
+    setStatus(`${file.name} is not an image; drop or pick a screenshot or photo of the QR code`);
+    return false;
+  }
+  if (file.size > MAX_IMAGE_BYTES) {
+    setStatus(`${file.name} is over 50 MB; use a screenshot or a smaller photo`);
+    return false;
+  }
+  return addFrom(file.arrayBuffer().then((buffer) => api.addImage(new Uint8Array(buffer))));
+}

@@ -1,0 +1,213 @@
+// One typed function per app command. The reply interfaces mirror the Rust
+// structs field for field (a Rust test compares them), so each keeps to the
+// plain `name: type;` form with no comments inside.
+import { invoke } from "@tauri-apps/api/core";
+import { listen } from "@tauri-apps/api/event";
+
+/** Where the vault stands; autoOpen: open with the keychain without asking (not locked during this run). */
+export interface Status {
+  exists: boolean;
+  unlocked: boolean;
+  hasKeychain: boolean;
+  hasPassword: boolean;
+  autoOpen: boolean;
+  problem: string | null;
+}
+
+/** One account as the list shows it; never its secret. */
+export interface Row {
+  id: string;
+  issuer: string;
+  name: string;
+  group: string | null;
+  favourite: boolean;
+  kind: "totp" | "hotp" | "steam";
+  code: string;
+  nextCode: string | null;
+  secondsLeft: number | null;
+  period: number | null;
+}
+
+/** What an add did: the labels added, how many were there already, what could not be read. */
+export interface Added {
+  added: string[];
+  alreadyThere: number;
+  problems: string[];
+}
+
+export interface Settings {
+  clipboardSeconds: number;
+  autoLockMinutes: number;
+}
+
+/** An account found by a screen scan, waiting to be ticked and added. */
+export interface Offer {
+  index: number;
+  issuer: string;
+  name: string;
+  kind: string;
+}
+
+/** A screen scan: one account is added at once, several are offered. */
+export interface ScreenScan {
+  added: Added | null;
+  offered: Offer[];
+  problems: string[];
+}
+
+/** The reply to a camera frame. */
+export interface Frame {
+  state: "busy" | "nothing" | "added";
+  added: Added | null;
+  note: string | null;
+}
+
+/** The one shape every failing command rejects with; the page branches on kind, never on the words. */
+export interface AppError {
+  kind: string;
+  message: string;
+  field?: string;
+  problems?: FieldProblem[];
+}
+
+/** A wrong field of the manual form. */
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+/** The manual form's fields, as typed. */
+export type ManualForm = Record<"issuer" | "name" | "secret" | "kind" | "algorithm" | "digits" | "period" | "counter", string>;
+
+/** An account's new labels. */
+export type AccountEdit = { id: string; issuer: string; name: string; group: string | null; favourite: boolean };
+
+/** Any rejection as an AppError: the app sends one, but a plugin or the webview may reject with a string or an Error. */
+export function errorOf(e: unknown): AppError {
+  if (typeof e === "string") return { kind: "other", message: e };
+  if (e && typeof e === "object") {
+    const o = e as Record<string, unknown>;
+    if (typeof o.message === "string") {
+      const error: AppError = { kind: typeof o.kind === "string" ? o.kind : "other", message: o.message };
+      if (typeof o.field === "string") error.field = o.field;
+      if (Array.isArray(o.problems)) error.problems = o.problems.filter(isFieldProblem);
+      return error;
+    }
+  }
+  return { kind: "other", message: String(e) };
+}
+
+function isFieldProblem(p: unknown): p is FieldProblem {
+  return !!p && typeof p === "object" && typeof (p as FieldProblem).field === "string" && typeof (p as FieldProblem).message === "string";
+}
+
+/** The words to show for a rejection. */
+export function messageOf(e: unknown): string {
+  return errorOf(e).message;
+}
+
+export function status(): Promise<Status> {
+  return invoke("status");
+}
+
+export function createVault(password: string | null, keychain: boolean): Promise<void> {
+  return invoke("create_vault", { password, keychain });
+}
+
+/** A null password opens with the keychain. */
+export function unlock(password: string | null): Promise<void> {
+  return invoke("unlock", { password });
+}
+
+export function lock(): Promise<void> {
+  return invoke("lock");
+}
+
+/** Restarts the app's idle clock. */
+export function activity(): Promise<void> {
+  return invoke("activity");
+}
+
+export function accounts(): Promise<Row[]> {
+  return invoke("accounts");
+}
+
+export function addUri(uri: string): Promise<Added> {
+  return invoke("add_uri", { uri });
+}
+
+/** The image file's bytes go as the raw body, not as a JSON array of numbers. */
+export function addImage(bytes: Uint8Array): Promise<Added> {
+  return invoke("add_image", bytes);
+}
+
+/** The app reads the image on the clipboard itself (WebKitGTK pastes it without its data). */
+export function addClipboardImage(): Promise<Added> {
+  return invoke("add_clipboard_image");
+}
+
+/** Rejects with `problems` naming every wrong field. */
+export function addManual(form: ManualForm): Promise<Added> {
+  return invoke("add_manual", { form });
+}
+
+export function nextCode(id: string): Promise<void> {
+  return invoke("next_code", { id });
+}
+
+/** Resolves to the seconds until the clipboard clears (0 = never). */
+export function copy(id: string): Promise<number> {
+  return invoke("copy", { id });
+}
+
+export function edit(change: AccountEdit): Promise<void> {
+  return invoke("edit", change);
+}
+
+export function remove(id: string): Promise<void> {
+  return invoke("delete", { id });
+}
+
+export function settings(): Promise<Settings> {
+  return invoke("settings");
+}
+
+export function setSettings(settings: Settings): Promise<void> {
+  return invoke("set_settings", { settings });
+}
+
+/** Tells the app the first code is on screen (for the start-up measurement). */
+export function firstCodeDrawn(): Promise<void> {
+  return invoke("first_code_drawn");
+}
+
+/** The app hides its window while it captures the screen. */
+export function scanScreen(): Promise<ScreenScan> {
+  return invoke("scan_screen");
+}
+
+/** Adds the ticked offers of the last screen scan. */
+export function addOffered(indices: number[]): Promise<Added> {
+  return invoke("add_offered", { indices });
+}
+
+/** Opens a camera session; its id goes with every frame. */
+export function cameraStart(): Promise<number> {
+  return invoke("camera_start");
+}
+
+/** 8-bit grey pixels, rows packed, as the raw body; the session and the size ride in headers. */
+export function cameraFrame(id: number, width: number, height: number, luma: Uint8Array): Promise<Frame> {
+  return invoke("camera_frame", luma, {
+    headers: { "x-camera": String(id), "x-width": String(width), "x-height": String(height) },
+  });
+}
+
+export function cameraStop(): Promise<void> {
+  return invoke("camera_stop");
+}
+
+/** Calls `cb` whenever the vault locks (button, idle timer); resolves to the unsubscribe. */
+export function onLocked(cb: () => void): Promise<() => void> {
+  return listen<null>("locked", () => cb());
+}

@@ -1,0 +1,37 @@
+// The vault is locked: open it with the keychain or the password.
+import * as api from "../api";
+import { el, type View } from "../dom";
+
+/** `why` says why the keychain did not open it at start-up; `unlocked` shows the list. */
+export function unlockScreen(status: api.Status, unlocked: () => void, why = ""): View {
+  let alive = true;
+  const password = el("input", { id: "password", type: "password", autocomplete: "current-password", "aria-label": "Password" });
+  const error = el("p", { id: "error", class: "error", role: "alert" }, why);
+  const withKeychain = el("button", { id: "unlock-keychain", class: "primary" }, "Unlock with keychain");
+  const withPassword = el("button", { id: "unlock-password" }, "Unlock with password");
+  const unlock = async (secret: string | null) => {
+    try {
+      await api.unlock(secret);
+      if (alive) unlocked();
+    } catch (e) {
+      error.textContent = api.messageOf(e);
+    }
+  };
+  withKeychain.addEventListener("click", () => void unlock(null));
+  withPassword.addEventListener("click", () => void unlock(password.value));
+  password.addEventListener("keydown", (e) => {
+    if (e.key === "Enter") void unlock(password.value);
+  });
+  (status.hasKeychain ? withKeychain : password).setAttribute("autofocus", "");
+  const node = el("div", { class: "screen" });
+  node.append(el("h1", {}, "Twofold is locked"));
+  if (status.hasKeychain) node.append(withKeychain);
+  if (status.hasPassword) node.append(el("p"), password, withPassword);
+  node.append(error);
+  return {
+    node,
+    dispose() {
+      alive = false;
+    },
+  };
+}
