@@ -1,6 +1,8 @@
 //! Scanning two typical inputs, image loading excluded: a 4K screenshot with
 //! one small code (120 px) and a 720p webcam frame, from ../shared/qr-corpus.
-//! Targets: under 50 ms and under 10 ms (zxing-cpp: 9 ms and 1 ms).
+//! Targets: under 50 ms and under 10 ms (zxing-cpp: 9 ms and 1 ms). And
+//! a 720p frame with no code in it (what a camera loop sees most of the
+//! time), through the whole ladder and through `scan_live`.
 //! `cargo bench -p twofold-scan --bench scan`
 #![allow(missing_docs, clippy::unwrap_used)]
 
@@ -33,6 +35,18 @@ fn bench(c: &mut Criterion) {
         assert_eq!(scanner.scan(&gray).len(), 1, "{name}");
         group.bench_function(label, |b| b.iter(|| scanner.scan(&gray)));
     }
+    // Structured noise: finder-pattern-like runs here and there, no code.
+    let noise: Vec<u8> = (0..1280u32 * 720)
+        .map(|i| ((i % 1280 * 7 + i / 1280 * 13) % 251) as u8)
+        .collect();
+    let mut scanner = Scanner::new();
+    assert!(scanner.scan_frame(&noise, 1280, 720).is_empty());
+    group.bench_function("720p_frame_no_code_whole_ladder", |b| {
+        b.iter(|| scanner.scan_frame(&noise, 1280, 720))
+    });
+    group.bench_function("720p_frame_no_code_live", |b| {
+        b.iter(|| scanner.scan_live(&noise, 1280, 720))
+    });
     group.finish();
 }
 

@@ -62,6 +62,32 @@ fn every_synthetic_screenshot_and_camera_frame() {
     assert!(failures.is_empty(), "{failures:#?}");
 }
 
+/// A camera frame held still, as a live loop sees it: every synthetic
+/// camera frame is found by `scan_live` within 20 frames (the ladder's
+/// length: every rung has had its turn by then), most in the first.
+#[test]
+fn every_synthetic_camera_frame_in_a_live_loop() {
+    let mut frames_needed = Vec::new();
+    for entry in std::fs::read_dir(corpus().join("synth-camera")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "png") {
+            continue;
+        }
+        let gray = twofold_scan::load_gray(&std::fs::read(&path).unwrap()).unwrap();
+        let want = expected(&path);
+        let mut scanner = twofold_scan::Scanner::new();
+        let needed = (1..=20).find(|_| {
+            scanner
+                .scan_live(gray.as_raw(), gray.width(), gray.height())
+                .iter()
+                .any(|f| f.text.trim_end_matches('\n') == want)
+        });
+        frames_needed.push((path.file_name().unwrap().to_string_lossy().into_owned(), needed));
+    }
+    assert!(frames_needed.len() >= 5, "{frames_needed:?}");
+    assert!(frames_needed.iter().all(|(_, n)| n.is_some()), "{frames_needed:?}");
+}
+
 /// The zxing-cpp samples (images with a .txt) that zxing-cpp 3 itself
 /// decodes to the expected text, as measured by ../shared/qr-corpus/tools/peers.py
 /// on this corpus: 122 of 136. One more that zxing-cpp decodes,

@@ -87,7 +87,7 @@ impl Camera {
         let Ok(mut scanner) = self.scanner.try_lock() else {
             return Ok(Scanned::Busy);
         };
-        Ok(Scanned::Codes(scanner.scan_frame(luma, width, height)))
+        Ok(Scanned::Codes(scanner.scan_live(luma, width, height)))
     }
 }
 
