@@ -24,7 +24,7 @@ run() {
     uris+=("otpauth://totp/Issuer$n:user$n@example.com?secret=JBSWY3DPEHPK3PXP$(printf '%04d' "$n" | tr 0-9 A-J)&issuer=Issuer$n")
   done
   cargo run --quiet --locked -p twofold -- add "${uris[@]}" >/dev/null
-  echo "first code ms | rss MiB (app + web processes)"
+  echo "first code ms | rss MiB | pss MiB (app + web processes)"
   for i in 1 2 3; do
     rm -f "$work/probe"
     start=$(date +%s%N)
@@ -35,7 +35,10 @@ run() {
     sleep 1
     pids="$app $(pgrep -P "$app" | tr '\n' ' ')"
     rss=$(for p in $pids; do awk '/VmRSS/ {print $2}' "/proc/$p/status" 2>/dev/null; done | awk '{s+=$1} END {printf "%.0f", s/1024}')
-    echo "$(cut -d' ' -f1 "$work/probe") in-app, $outside from spawn | $rss"
+    # PSS shares the pages the processes have in common among them, so the
+    # sum is not inflated by WebKit's shared libraries as RSS's is.
+    pss=$(for p in $pids; do awk '/^Pss:/ {print $2}' "/proc/$p/smaps_rollup" 2>/dev/null; done | awk '{s+=$1} END {printf "%.0f", s/1024}')
+    echo "$(cut -d' ' -f1 "$work/probe") in-app, $outside from spawn | $rss | $pss"
     kill "$app"; wait "$app" 2>/dev/null || true
   done
   kill "$xvfb"

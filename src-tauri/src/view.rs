@@ -41,7 +41,7 @@ pub(crate) struct Row {
     pub(crate) kind: &'static str,
     /// The code to type now.
     pub(crate) code: String,
-    /// The code after it (the next period's, or HOTP's next counter's).
+    /// The next period's code (time-based kinds).
     pub(crate) next_code: Option<String>,
     /// Seconds until `code` changes (time-based kinds).
     pub(crate) seconds_left: Option<u32>,
@@ -61,7 +61,8 @@ impl Row {
             favourite: account.favourite,
             kind: account.kind.as_str(),
             code: codes.code.to_string(),
-            next_code: Some(codes.next.to_string()),
+            // HOTP's next code is not shown: it is not sent either.
+            next_code: codes.period.map(|_| codes.next.to_string()),
             seconds_left: codes.seconds_left,
             period: codes.period,
         }

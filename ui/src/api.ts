@@ -203,8 +203,8 @@ export function cameraFrame(id: number, width: number, height: number, luma: Uin
   });
 }
 
-export function cameraStop(): Promise<void> {
-  return invoke("camera_stop");
+export function cameraStop(id: number): Promise<void> {
+  return invoke("camera_stop", { id });
 }
 
 /** Calls `cb` whenever the vault locks (button, idle timer); resolves to the unsubscribe. */

@@ -128,6 +128,14 @@ pub fn write_private(path: &Path, bytes: &[u8], replace: bool) -> Result<(), Err
         std::io::ErrorKind::AlreadyExists => Error::Exists(path.display().to_string()),
         _ => cannot_write(e),
     })?;
+    // A file replaced keeps its mode on open: made owner-only before a
+    // secret is written into it.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        file.set_permissions(std::fs::Permissions::from_mode(0o600))
+            .map_err(cannot_write)?;
+    }
     std::io::Write::write_all(&mut file, bytes).map_err(cannot_write)?;
     file.sync_all().map_err(cannot_write)
 }
@@ -188,6 +196,11 @@ mod tests {
         let again = write_private(&path, b"two", false).unwrap_err();
         assert_eq!(again.kind(), ErrorKind::Io);
         assert_eq!(std::fs::read(&path).unwrap(), b"one");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        }
         write_private(&path, b"two", true).unwrap();
         assert_eq!(std::fs::read(&path).unwrap(), b"two");
         #[cfg(unix)]

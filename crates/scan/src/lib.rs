@@ -73,14 +73,21 @@ pub struct Point {
     pub y: f32,
 }
 
-/// One QR code found in an image. Its `Debug` leaves the text out: an
-/// enrollment code's text holds the account's secret.
+/// One QR code found in an image. Its `Debug` leaves the text out, and the
+/// text is wiped when it is dropped: an enrollment code's text holds the
+/// account's secret.
 #[derive(Clone, PartialEq)]
 pub struct Found {
     /// The decoded text (for an enrollment code, an `otpauth://` URI).
     pub text: String,
     /// The code's corners (or finder-pattern centres), in the image's own coordinates.
     pub corners: Vec<Point>,
+}
+
+impl Drop for Found {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.text);
+    }
 }
 
 /// Why an image could not be read at all (as opposed to "no code in it").

@@ -133,6 +133,15 @@ impl Scanner {
         Self::default()
     }
 
+    /// Wipes and frees the working copies of the last image (scaled copies
+    /// of what may be an enrollment code): when a camera session ends, say.
+    pub fn wipe(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.work);
+        zeroize::Zeroize::zeroize(&mut self.fitted);
+        self.work = Vec::new();
+        self.fitted = Vec::new();
+    }
+
     /// Every QR code in a grayscale image.
     pub fn scan(&mut self, image: &GrayImage) -> Vec<Found> {
         self.scan_frame(image.as_raw(), image.width(), image.height())

@@ -15,6 +15,9 @@ use twofold_scan::{Found, Scanner};
 
 use crate::error::AppError;
 
+/// The largest frame taken: a 4K webcam's.
+pub(crate) const MAX_FRAME_PIXELS: usize = 3840 * 2160;
+
 /// The camera session now running, and the scanner its frames go through.
 #[derive(Default)]
 pub(crate) struct Camera {
@@ -47,19 +50,34 @@ impl Camera {
         Ok(sessions.running)
     }
 
-    /// Ends the running session: its frames are refused from now on.
+    /// Ends the running session (at lock): its frames are refused from now
+    /// on, and the scanner's copies of the last frame are wiped.
     pub(crate) fn stop(&self) {
         if let Ok(mut sessions) = self.sessions.lock() {
             sessions.running = 0;
         }
+        self.wipe();
     }
 
-    /// Ends session `id`, if it is still the running one.
+    /// Ends session `id`, if it is still the running one (a late stop of
+    /// an older session leaves a newer one alone).
     pub(crate) fn stop_session(&self, id: u64) {
-        if let Ok(mut sessions) = self.sessions.lock()
-            && sessions.running == id
-        {
-            sessions.running = 0;
+        let ended = match self.sessions.lock() {
+            Ok(mut sessions) if sessions.running == id => {
+                sessions.running = 0;
+                true
+            }
+            _ => false,
+        };
+        if ended {
+            self.wipe();
+        }
+    }
+
+    /// Wipes the scanner's working copies (they may show an enrollment code).
+    fn wipe(&self) {
+        if let Ok(mut scanner) = self.scanner.lock() {
+            scanner.wipe();
         }
     }
 
@@ -74,7 +92,7 @@ impl Camera {
         if !self.is_running(id) {
             return Err(ended());
         }
-        if u64::from(width) * u64::from(height) != luma.len() as u64 || width == 0 {
+        if u64::from(width) * u64::from(height) != luma.len() as u64 || width == 0 || luma.len() > MAX_FRAME_PIXELS {
             return Err(AppError::new(
                 "invalid",
                 format!(
@@ -112,8 +130,17 @@ mod tests {
         assert_eq!(camera.scan(first, &frame, 64, 48).err().unwrap().kind, "camera");
         assert!(camera.scan(second, &frame, 64, 48).is_ok());
         assert_eq!(camera.scan(second, &frame, 64, 47).err().unwrap().kind, "invalid");
+        let third = camera.start().unwrap();
+        camera.stop_session(second);
+        assert!(
+            camera.scan(third, &frame, 64, 48).is_ok(),
+            "a late stop of an old session ended the new one"
+        );
+        camera.stop_session(third);
+        assert_eq!(camera.scan(third, &frame, 64, 48).err().unwrap().kind, "camera");
+        let fourth = camera.start().unwrap();
         camera.stop();
-        assert_eq!(camera.scan(second, &frame, 64, 48).err().unwrap().kind, "camera");
+        assert_eq!(camera.scan(fourth, &frame, 64, 48).err().unwrap().kind, "camera");
         assert_eq!(camera.scan(0, &frame, 64, 48).err().unwrap().kind, "camera");
     }
 }

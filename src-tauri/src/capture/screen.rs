@@ -33,6 +33,23 @@ fn cannot(why: impl std::fmt::Display) -> AppError {
     )
 }
 
+/// Whether this is a Wayland session, where the X server (XWayland) sees
+/// only X11 windows: a Wayland-native browser is invisible to the capture.
+pub(crate) fn wayland_session() -> bool {
+    std::env::var_os("WAYLAND_DISPLAY").is_some()
+        || std::env::var("XDG_SESSION_TYPE").is_ok_and(|t| t.eq_ignore_ascii_case("wayland"))
+}
+
+/// What to say when a Wayland session's capture found no code.
+pub(crate) fn not_seen_under_wayland() -> AppError {
+    AppError::new(
+        "capture",
+        "No QR code was found in the windows Twofold can see: in a Wayland session it sees only X11 \
+         windows, not a browser running on Wayland (the screenshot portal is not supported yet). Take a \
+         screenshot and drop or paste it here instead.",
+    )
+}
+
 /// Captures every monitor of the X display in `$DISPLAY`.
 pub(crate) fn capture() -> Result<Capture, AppError> {
     if std::env::var_os("DISPLAY").is_none() {
@@ -74,7 +91,7 @@ pub(crate) fn capture() -> Result<Capture, AppError> {
     // and the server's byte order.
     let byte_of = |mask: u32| -> Result<usize, AppError> {
         let shift = mask.trailing_zeros();
-        if mask >> shift != 0xff || !shift.is_multiple_of(8) {
+        if mask == 0 || mask >> shift != 0xff || !shift.is_multiple_of(8) {
             return Err(cannot("the screen's colour layout is not supported"));
         }
         let index = (shift / 8) as usize;
@@ -121,7 +138,8 @@ impl Offers {
         }
     }
 
-    /// Takes the offered accounts at `indices`, if the offer is of `epoch`.
+    /// Takes the offered accounts at `indices`, if the offer is of `epoch`
+    /// (none: the offer is dropped, as when the user cancels).
     pub(crate) fn take(&self, epoch: u64, indices: &[usize]) -> Result<Vec<twofold_otp::Account>, AppError> {
         let offered =
             self.0.lock()?.take().filter(|o| o.epoch == epoch).ok_or_else(|| {

@@ -7,11 +7,11 @@ use twofold_scan::Scanner;
 
 use super::add::add;
 use super::{blocking, raw_body, reply};
-use crate::capture::camera::{Camera, Scanned, ended};
+use crate::capture::camera::{Camera, MAX_FRAME_PIXELS, Scanned, ended};
 use crate::capture::screen::{self, Offers};
 use crate::error::AppError;
 use crate::session::Session;
-use crate::view::{Frame, Offer, ScreenScan};
+use crate::view::{Added, Frame, Offer, ScreenScan};
 
 /// Long enough for the window behind ours to be redrawn once ours is hidden.
 const STEP_ASIDE: Duration = Duration::from_millis(250);
@@ -28,20 +28,18 @@ pub(crate) async fn scan_screen(app: AppHandle) -> Result<ScreenScan, AppError> 
             let epoch = session.epoch();
             // Nothing to scan for while locked: say so before hiding anything.
             session.with_vault(|_| Ok(()))?;
-            let window = app.get_webview_window("main");
-            if let Some(window) = &window {
-                let _ = window.hide();
-                std::thread::sleep(STEP_ASIDE);
-            }
-            let capture = screen::capture();
-            if let Some(window) = &window {
-                let _ = window.show();
-                let _ = window.set_focus();
-            }
-            let capture = capture?;
+            let capture = {
+                let _aside = StepAside::new(app.get_webview_window("main"));
+                screen::capture()?
+            };
             let found = Scanner::new().scan_frame(&capture.luma, capture.width, capture.height);
             drop(capture);
-            let found = twofold_app::accounts_in_found(&found)?;
+            let found = match twofold_app::accounts_in_found(&found) {
+                Err(e) if e.kind() == twofold_app::ErrorKind::NoQrCode && screen::wayland_session() => {
+                    return Err(screen::not_seen_under_wayland());
+                }
+                found => found?,
+            };
             if session.epoch() != epoch {
                 return Err(AppError::locked());
             }
@@ -64,6 +62,11 @@ pub(crate) async fn scan_screen(app: AppHandle) -> Result<ScreenScan, AppError> 
                 })
                 .collect();
             offers.offer(epoch, found.accounts);
+            // A lock that came meanwhile has run its hooks already.
+            if session.epoch() != epoch {
+                offers.clear();
+                return Err(AppError::locked());
+            }
             Ok(ScreenScan {
                 added: None,
                 offered,
@@ -74,14 +77,44 @@ pub(crate) async fn scan_screen(app: AppHandle) -> Result<ScreenScan, AppError> 
     )
 }
 
-/// Adds the offered accounts the user kept ticked.
+/// The app's window, hidden for a capture and shown again when this is
+/// dropped, also if the capture fails or panics.
+struct StepAside(Option<tauri::WebviewWindow>);
+
+impl StepAside {
+    fn new(window: Option<tauri::WebviewWindow>) -> Self {
+        if let Some(window) = &window {
+            let _ = window.hide();
+            std::thread::sleep(STEP_ASIDE);
+        }
+        Self(window)
+    }
+}
+
+impl Drop for StepAside {
+    fn drop(&mut self) {
+        if let Some(window) = &self.0 {
+            let _ = window.show();
+            let _ = window.set_focus();
+        }
+    }
+}
+
+/// Adds the offered accounts the user kept ticked; none drops the offer
+/// (the user cancelled).
 #[tauri::command(async)]
 pub(crate) fn add_offered(
     session: State<'_, Session>,
     offers: State<'_, Offers>,
     indices: Vec<usize>,
-) -> Result<crate::view::Added, AppError> {
-    reply((|| add(&session, offers.take(session.epoch(), &indices)?, Vec::new()))())
+) -> Result<Added, AppError> {
+    reply((|| {
+        if indices.is_empty() {
+            offers.clear();
+            return Ok(Added::of(&twofold_app::Added::default(), Vec::new()));
+        }
+        add(&session, offers.take(session.epoch(), &indices)?, Vec::new())
+    })())
 }
 
 /// Starts a camera session (the page then opens the device); its id goes
@@ -92,13 +125,13 @@ pub(crate) fn camera_start(session: State<'_, Session>, camera: State<'_, Camera
 }
 
 /// Header `name` of a frame as a number.
-fn header(request: &tauri::ipc::Request<'_>, name: &str) -> Result<u64, AppError> {
+fn header<T: std::str::FromStr>(request: &tauri::ipc::Request<'_>, name: &str) -> Result<T, AppError> {
     request
         .headers()
         .get(name)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse().ok())
-        .ok_or_else(|| AppError::new("invalid", format!("a camera frame without its {name} header")))
+        .ok_or_else(|| AppError::new("invalid", format!("a camera frame without a valid {name} header")))
 }
 
 /// Scans one camera frame (raw body: 8-bit luma; headers: `x-camera`,
@@ -106,9 +139,19 @@ fn header(request: &tauri::ipc::Request<'_>, name: &str) -> Result<u64, AppError
 #[tauri::command]
 pub(crate) async fn camera_frame(app: AppHandle, request: tauri::ipc::Request<'_>) -> Result<Frame, AppError> {
     let frame = (|| {
-        let id = header(&request, "x-camera")?;
-        let width = u32::try_from(header(&request, "x-width")?).map_err(AppError::internal)?;
-        let height = u32::try_from(header(&request, "x-height")?).map_err(AppError::internal)?;
+        let id: u64 = header(&request, "x-camera")?;
+        let width: u32 = header(&request, "x-width")?;
+        let height: u32 = header(&request, "x-height")?;
+        // Nothing is copied for an ended session or an oversized frame.
+        if !app.state::<Camera>().is_running(id) {
+            return Err(ended());
+        }
+        if u64::from(width) * u64::from(height) > MAX_FRAME_PIXELS as u64 {
+            return Err(AppError::new(
+                "invalid",
+                format!("a {width}x{height} frame is larger than any webcam's"),
+            ));
+        }
         Ok::<_, AppError>((id, width, height, raw_body(&request)?))
     })();
     reply(
@@ -129,11 +172,14 @@ pub(crate) async fn camera_frame(app: AppHandle, request: tauri::ipc::Request<'_
                 Ok(found) => found,
                 Err(e) => return Ok(nothing("nothing", Some(e.to_string()))),
             };
-            // Stopped or locked while this frame was scanned: it lands nowhere.
-            if !camera.is_running(id) || session.epoch() != epoch {
-                return Err(ended());
-            }
-            let added = add(&session, found.accounts, found.problems)?;
+            // Stopped or locked while this frame was scanned: it lands
+            // nowhere. Checked with the vault held, so no lock comes between.
+            let added = session.with_vault_mut(|vault| {
+                if !camera.is_running(id) || session.epoch() != epoch {
+                    return Err(ended());
+                }
+                Ok(Added::of(&twofold_app::add(vault, found.accounts)?, found.problems))
+            })?;
             camera.stop_session(id);
             Ok(Frame {
                 state: "added",
@@ -153,8 +199,8 @@ fn nothing(state: &'static str, note: Option<String>) -> Frame {
     }
 }
 
-/// Ends the camera session: no frame is scanned after this.
+/// Ends camera session `id`: no frame of it is scanned after this.
 #[tauri::command(async)]
-pub(crate) fn camera_stop(camera: State<'_, Camera>) {
-    camera.stop();
+pub(crate) fn camera_stop(camera: State<'_, Camera>, id: u64) {
+    camera.stop_session(id);
 }

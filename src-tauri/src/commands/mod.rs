@@ -53,14 +53,34 @@ pub(crate) fn reply<T: Serialize>(result: Result<T, AppError>) -> Result<T, AppE
     result
 }
 
+/// The most bytes a raw body may carry: the largest image file read.
+const MAX_BODY_BYTES: usize = twofold_app::MAX_IMAGE_BYTES;
+
 /// The raw body of a request (an image file, a camera frame), copied into
-/// a buffer that is wiped when dropped.
+/// a buffer that is wiped when dropped. Tauri sends a `Uint8Array` raw
+/// through its custom protocol, but as a JSON array of numbers when it has
+/// fallen back to `postMessage`: both are taken.
 pub(crate) fn raw_body(request: &tauri::ipc::Request<'_>) -> Result<zeroize::Zeroizing<Vec<u8>>, AppError> {
+    let too_large = || {
+        AppError::new(
+            "bad_image",
+            format!("over {} MB sent; use a smaller image", MAX_BODY_BYTES >> 20),
+        )
+    };
     match request.body() {
+        tauri::ipc::InvokeBody::Raw(bytes) if bytes.len() > MAX_BODY_BYTES => Err(too_large()),
         tauri::ipc::InvokeBody::Raw(bytes) => Ok(zeroize::Zeroizing::new(bytes.clone())),
-        tauri::ipc::InvokeBody::Json(_) => Err(AppError::new(
-            "invalid",
-            "the page sent JSON where raw bytes were expected",
-        )),
+        tauri::ipc::InvokeBody::Json(serde_json::Value::Array(numbers)) if numbers.len() > MAX_BODY_BYTES => {
+            Err(too_large())
+        }
+        tauri::ipc::InvokeBody::Json(serde_json::Value::Array(numbers)) => {
+            let mut bytes = zeroize::Zeroizing::new(Vec::with_capacity(numbers.len()));
+            for number in numbers {
+                let byte = number.as_u64().and_then(|n| u8::try_from(n).ok());
+                bytes.push(byte.ok_or_else(|| AppError::new("invalid", "the page sent something other than bytes"))?);
+            }
+            Ok(bytes)
+        }
+        tauri::ipc::InvokeBody::Json(_) => Err(AppError::new("invalid", "the page sent no bytes")),
     }
 }

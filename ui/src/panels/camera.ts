@@ -41,6 +41,8 @@ export function cameraPanel(host: PanelHost): View {
   const canvas = document.createElement("canvas");
   const context = canvas.getContext("2d", { willReadFrequently: true });
   let luma = new Uint8Array(0);
+  /** Counts camera opens: a slower, older open must not keep its stream. */
+  let opening = 0;
 
   const video = el("video", { id: "camera-video", autoplay: "", muted: "", playsinline: "" });
   video.muted = true;
@@ -75,8 +77,8 @@ export function cameraPanel(host: PanelHost): View {
     luma.fill(0);
     canvas.width = 0;
     if (session !== null) {
+      void api.cameraStop(session).catch(() => undefined);
       session = null;
-      void api.cameraStop().catch(() => undefined);
     }
   };
 
@@ -125,11 +127,14 @@ export function cameraPanel(host: PanelHost): View {
 
   /** Opens the camera `deviceId` (or the default one) into the video; false when it failed (and said why). */
   const openStream = async (deviceId?: string): Promise<boolean> => {
+    // Opens can overlap (the chooser changed twice quickly): only the
+    // latest keeps its stream, any other is stopped at once.
+    const mine = ++opening;
     const wanted: MediaTrackConstraints = { width: { ideal: 1280 }, height: { ideal: 720 } };
     if (deviceId) wanted.deviceId = { exact: deviceId };
     try {
       const fresh = await navigator.mediaDevices.getUserMedia({ video: wanted, audio: false });
-      if (stopped) {
+      if (stopped || mine !== opening) {
         for (const track of fresh.getTracks()) track.stop();
         return false;
       }
@@ -175,7 +180,7 @@ export function cameraPanel(host: PanelHost): View {
     }
     if (stopped) {
       // Closed while the session was opening: end it too.
-      void api.cameraStop().catch(() => undefined);
+      void api.cameraStop(id).catch(() => undefined);
       return;
     }
     session = id;

@@ -14,6 +14,8 @@ const NEXT_STEP: Record<string, string> = {
 
 export function screenPanel(host: PanelHost): View {
   let alive = true;
+  /** Accounts the app holds for this panel, until added or dropped. */
+  let pending = false;
   const node = el("section", { id: "screen-scan", class: "card", "aria-label": "Scan the screen" });
   const body = el("div");
   node.append(el("h2", {}, "Scan the screen"), body, button("close-screen", "Close", () => host.close()));
@@ -44,6 +46,7 @@ export function screenPanel(host: PanelHost): View {
   };
 
   const offer = (result: api.ScreenScan) => {
+    pending = true;
     const count = result.offered.length;
     const section = el("section", { id: "offers", "aria-labelledby": "offers-heading" });
     const list = el("ul");
@@ -62,6 +65,7 @@ export function screenPanel(host: PanelHost): View {
       const indices = boxes.filter((b) => b.checked).map((b) => Number(b.dataset.index));
       add.disabled = true;
       try {
+        pending = false;
         const added = await api.addOffered(indices);
         reportAdded(added);
         host.close();
@@ -87,6 +91,9 @@ export function screenPanel(host: PanelHost): View {
     node,
     dispose() {
       alive = false;
+      // Closed without adding: the app drops the accounts it held (none ticked).
+      if (pending) void api.addOffered([]).catch(() => undefined);
+      pending = false;
     },
   };
 }
