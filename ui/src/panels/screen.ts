@@ -18,9 +18,11 @@ export function screenPanel(host: PanelHost): View {
   let pending = false;
   const node = el("section", { id: "screen-scan", class: "card", "aria-label": "Scan the screen" });
   const body = el("div");
-  node.append(el("h2", {}, "Scan the screen"), body, button("close-screen", "Close", () => host.close()));
+  const close = button("close-screen", "Close", () => host.close());
+  node.append(el("h2", {}, "Scan the screen"), body, close);
 
   const scan = async () => {
+    close.hidden = false;
     body.replaceChildren(el("p", { class: "muted", role: "status" }, "Looking for QR codes on the screen…"));
     try {
       const result = await api.scanScreen();
@@ -36,6 +38,7 @@ export function screenPanel(host: PanelHost): View {
   };
 
   const failed = (error: api.AppError) => {
+    close.hidden = false;
     const alert = el("div", { id: "screen-error", class: "error", role: "alert" });
     alert.append(el("p", {}, error.message));
     const next = NEXT_STEP[error.kind];
@@ -47,6 +50,8 @@ export function screenPanel(host: PanelHost): View {
 
   const offer = (result: api.ScreenScan) => {
     pending = true;
+    // Cancel beside Add selected does what Close would.
+    close.hidden = true;
     const count = result.offered.length;
     const section = el("section", { id: "offers", "aria-labelledby": "offers-heading" });
     const list = el("ul");
