@@ -17,6 +17,13 @@ pub(crate) fn allow_camera(window: &WebviewWindow) -> tauri::Result<()> {
         let view = webview.inner();
         if let Some(settings) = view.settings() {
             settings.set_enable_media_stream(true);
+            // Debug builds with TWOFOLD_MOCK_CAMERAS set (the end-to-end
+            // tests): WebKit's mock cameras, which answer getUserMedia
+            // through the same permission request as a real one.
+            #[cfg(debug_assertions)]
+            if std::env::var_os("TWOFOLD_MOCK_CAMERAS").is_some() {
+                settings.set_enable_mock_capture_devices(true);
+            }
         }
         view.connect_permission_request(|view, request| {
             let ours = view.uri().is_some_and(|uri| own_page(uri.as_str()));
