@@ -3,7 +3,12 @@
 //! permission asked of the desktop as for any app, and no second capture
 //! stack in the binary); it sends 8-bit luma frames here as raw IPC bodies,
 //! one in flight at a time, always the newest. A frame that arrives while
-//! the scanner is busy is dropped, not queued.
+//! the scanner is busy is dropped, not queued. Measured on WebKit's mock
+//! camera (1280x720 at 30 frames/s, frames with no code: the slowest case)
+//! this loop scans 24 frames a second with 41% of a core in the app's
+//! process (`scripts/measure-capture.sh`); a native capture (nokhwa,
+//! GStreamer) was not built beside it: this already passes the 15 frames/s
+//! target without a second path to the device.
 //!
 //! A camera session has an id: stopping it (the panel closing, the window
 //! hiding, the vault locking) ends the id, and a frame of an ended session
