@@ -30,6 +30,13 @@ echo "== cargo fmt --check"
 cargo fmt --all --check
 echo "== cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
+echo "== AES key schedules wiped in the CLI's and the app's builds (aes's zeroize feature)"
+for package in twofold twofold-desktop; do
+  if ! cargo tree --locked -p "$package" -e features -i aes | grep -q 'aes feature "zeroize"'; then
+    echo "test: $package builds aes without its zeroize feature" >&2
+    exit 1
+  fi
+done
 echo "== cargo build of the example portal (the verifier's end-to-end test runs it)"
 cargo build --workspace --examples --locked
 echo "== cargo test (with a Secret Service on a private D-Bus session)"

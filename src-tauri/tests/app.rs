@@ -846,6 +846,25 @@ async fn a_vault_whose_keychain_entry_is_gone_says_so_and_opens_with_its_passwor
 }
 
 #[tokio::test]
+async fn a_missing_vault_whose_backup_is_there_is_not_created_over_it() {
+    let (_x, display) = xvfb();
+    let dir = scratch("backupleft");
+    let vault = dir.join("vault.json");
+    let backup = dir.join("vault.json.bak");
+    std::fs::write(&backup, b"the only copy").unwrap();
+    let (_driver, client) = app(&display, &vault).await;
+    click(&client, "#create").await;
+    let why = text_shows(&client, "#error", "vault.json.bak").await;
+    let _ = client.close().await;
+    assert!(
+        why.contains("rename it to vault.json") && !why.contains("Give a password"),
+        "{why}"
+    );
+    assert!(!vault.exists(), "a vault was created");
+    assert_eq!(std::fs::read(&backup).unwrap(), b"the only copy");
+}
+
+#[tokio::test]
 async fn a_corrupt_vault_gets_a_clear_screen_and_is_left_alone() {
     let (_x, display) = xvfb();
     let dir = scratch("corrupt");

@@ -178,7 +178,10 @@ fn vault_kind(error: &VaultError) -> ErrorKind {
             ErrorKind::VaultDamaged
         }
         VaultError::Locked(_) => ErrorKind::VaultBusy,
-        VaultError::Io { .. } | VaultError::NotFound(_) | VaultError::AlreadyExists(_) => ErrorKind::Io,
+        VaultError::Io { .. }
+        | VaultError::NotFound(_)
+        | VaultError::AlreadyExists(_)
+        | VaultError::BackupInTheWay(_) => ErrorKind::Io,
         _ => ErrorKind::Other,
     }
 }

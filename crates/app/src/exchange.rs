@@ -105,39 +105,48 @@ pub fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
 }
 
 /// Writes an export readable by its owner only (it holds every secret),
-/// never over an existing file unless `replace`.
+/// never over an existing file unless `replace`. A replacement is a new
+/// file renamed over the old: it never takes the old file's mode, and a
+/// symbolic link there is replaced, not followed.
 pub fn write_private(path: &Path, bytes: &[u8], replace: bool) -> Result<(), Error> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true);
-    if replace {
-        options.create(true).truncate(true);
-    } else {
-        options.create_new(true);
-    }
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
     let cannot_write = |source| Error::File {
         action: "write",
         path: path.display().to_string(),
         source,
     };
-    let mut file = options.open(path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::AlreadyExists => Error::Exists(path.display().to_string()),
-        _ => cannot_write(e),
-    })?;
-    // A file replaced keeps its mode on open: made owner-only before a
-    // secret is written into it.
+    if !replace {
+        return write_new(path, bytes).map_err(|e| match e.kind() {
+            std::io::ErrorKind::AlreadyExists => Error::Exists(path.display().to_string()),
+            _ => cannot_write(e),
+        });
+    }
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    let temporary = path.with_file_name(format!(".{name}.{}-{nanos}.tmp", std::process::id()));
+    let written = write_new(&temporary, bytes).and_then(|()| std::fs::rename(&temporary, path));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&temporary);
+    }
+    written.map_err(cannot_write)
+}
+
+/// Writes `bytes` to a file that must not exist yet, owner-only, synced.
+fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
     #[cfg(unix)]
     {
-        use std::os::unix::fs::PermissionsExt;
-        file.set_permissions(std::fs::Permissions::from_mode(0o600))
-            .map_err(cannot_write)?;
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
     }
-    std::io::Write::write_all(&mut file, bytes).map_err(cannot_write)?;
-    file.sync_all().map_err(cannot_write)
+    let mut file = options.open(path)?;
+    std::io::Write::write_all(&mut file, bytes)?;
+    file.sync_all()
 }
 
 #[cfg(test)]
@@ -189,6 +198,7 @@ mod tests {
     #[test]
     fn a_private_write_never_replaces_unasked_and_is_owner_only() {
         let dir = std::env::temp_dir().join(format!("twofold-app-write-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("out.json");
         let _ = std::fs::remove_file(&path);
@@ -196,6 +206,7 @@ mod tests {
         let again = write_private(&path, b"two", false).unwrap_err();
         assert_eq!(again.kind(), ErrorKind::Io);
         assert_eq!(std::fs::read(&path).unwrap(), b"one");
+        // A 0644 file replaced comes out 0600.
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
@@ -209,6 +220,24 @@ mod tests {
             assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
         }
         assert_eq!(with_suffix(&path, "-2"), dir.join("out-2.json"));
+        // A link in the way is replaced, and what it pointed to is left alone.
+        #[cfg(unix)]
+        {
+            let elsewhere = dir.join("elsewhere.txt");
+            std::fs::write(&elsewhere, b"not an export").unwrap();
+            let link = dir.join("link.json");
+            std::os::unix::fs::symlink(&elsewhere, &link).unwrap();
+            write_private(&link, b"three", true).unwrap();
+            assert_eq!(std::fs::read(&elsewhere).unwrap(), b"not an export");
+            assert!(!std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+            assert_eq!(std::fs::read(&link).unwrap(), b"three");
+        }
+        let left: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+            .collect();
+        assert!(left.is_empty(), "a temporary file was left behind");
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -8,6 +8,15 @@ pub enum VaultError {
     /// Creating over an existing file.
     #[error("{}: a file is already there; move it away or choose another path with --vault", .0.display())]
     AlreadyExists(PathBuf),
+    /// No vault at the path, but its backup beside it: creating a vault
+    /// there would replace the backup at its first save.
+    #[error(
+        "{}: no vault here, but its backup {} is there, and may be the only copy of your accounts; restore it (rename it to {}) or move it away, then create the vault",
+        .0.display(),
+        backup_path(.0).display(),
+        .0.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+    )]
+    BackupInTheWay(PathBuf),
     /// No file at the path.
     #[error("{}: no vault here; create one with `twofold init`, or point --vault / TWOFOLD_VAULT at yours", .0.display())]
     NotFound(PathBuf),

@@ -203,6 +203,10 @@ impl Vault {
         if path.exists() {
             return Err(VaultError::AlreadyExists(path.to_path_buf()));
         }
+        // The first save of a new vault rotates whatever `.bak` is there.
+        if backup_path(path).exists() {
+            return Err(VaultError::BackupInTheWay(path.to_path_buf()));
+        }
         fsio::create_folder(path)?;
         let lock = VaultLock::acquire(path)?;
         if path.exists() {

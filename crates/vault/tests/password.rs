@@ -80,6 +80,30 @@ fn inspect_tells_the_slots_without_unlocking() {
 }
 
 #[test]
+fn create_refuses_a_missing_vault_whose_backup_is_there() {
+    let scratch = Scratch::new("backup-left");
+    let path = scratch.path("vault.json");
+    std::fs::write(backup_path(&path), b"the only copy").unwrap();
+    let error = Vault::create(
+        &path,
+        NewVault {
+            keychain: None,
+            password: Some("pw"),
+            kdf: CHEAP,
+        },
+    )
+    .unwrap_err();
+    assert!(matches!(error, VaultError::BackupInTheWay(_)), "{error}");
+    let message = error.to_string();
+    assert!(
+        message.contains("vault.json.bak") && message.contains("rename it to vault.json"),
+        "{message}"
+    );
+    assert!(!path.exists(), "a vault was created");
+    assert_eq!(std::fs::read(backup_path(&path)).unwrap(), b"the only copy");
+}
+
+#[test]
 fn create_never_replaces_a_file_and_needs_a_slot() {
     let scratch = Scratch::new("exists");
     let path = scratch.path("vault.json");

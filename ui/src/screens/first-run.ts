@@ -20,6 +20,12 @@ export function firstRunScreen(created: (note: string) => void): View {
       await api.createVault(chosen, true);
     } catch (e) {
       if (!alive) return;
+      // Anything but the keychain (a backup in the way, a folder that
+      // cannot be written) is said as it is: no password changes it.
+      if (api.errorOf(e).kind !== "keychain") {
+        error.textContent = api.messageOf(e);
+        return;
+      }
       if (!chosen) {
         error.textContent = `${api.messageOf(e)}. Give a password above and create the vault again: the password alone then opens it. (On Linux the keychain is a Secret Service such as GNOME Keyring or KWallet.)`;
         return;
