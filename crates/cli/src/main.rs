@@ -34,16 +34,27 @@ struct Cli {
 enum Command {
     /// Print the current code of an otpauth:// URI (HOTP: the code at the URI's counter).
     Code {
-        /// The otpauth:// or steam:// URI; quote it in the shell.
-        uri: String,
+        /// The otpauth:// or steam:// URI (quote it in the shell), or `-` to
+        /// read it from standard input: an argument is visible to every
+        /// user in the process list and stays in shell history.
+        #[arg(required_unless_present = "from_file", value_name = "URI|-")]
+        uri: Option<String>,
+        /// Read the URI from this file instead (one line).
+        #[arg(long, value_name = "FILE", conflicts_with = "uri")]
+        from_file: Option<PathBuf>,
         /// Compute the code at this Unix time instead of now.
         #[arg(long, value_name = "UNIX_SECONDS")]
         at: Option<u64>,
     },
     /// Show what an otpauth:// URI holds; the secret only with --show-secret.
     Inspect {
-        /// The otpauth:// or steam:// URI; quote it in the shell.
-        uri: String,
+        /// The otpauth:// or steam:// URI (quote it in the shell), or `-` to
+        /// read it from standard input, which no other user can see.
+        #[arg(required_unless_present = "from_file", value_name = "URI|-")]
+        uri: Option<String>,
+        /// Read the URI from this file instead (one line).
+        #[arg(long, value_name = "FILE", conflicts_with = "uri")]
+        from_file: Option<PathBuf>,
         /// Print JSON instead of lines of text.
         #[arg(long)]
         json: bool,
@@ -80,9 +91,13 @@ enum Command {
     },
     /// Add accounts from otpauth://, steam:// or otpauth-migration:// URIs.
     Add {
-        /// The URIs; a migration URI adds every account in it.
-        #[arg(required = true, value_name = "URI")]
+        /// The URIs; a migration URI adds every account in it. `-` reads
+        /// them from standard input, one per line, out of other users' sight.
+        #[arg(required_unless_present = "from_file", value_name = "URI|-")]
         uris: Vec<String>,
+        /// Read the URIs from this file too (one per line; blank lines and # comments skipped).
+        #[arg(long, value_name = "FILE")]
+        from_file: Option<PathBuf>,
     },
     /// List the accounts in the vault.
     List {
@@ -190,12 +205,17 @@ fn run(cli: Cli) -> Result<(), String> {
         password_file: cli.password_file,
     };
     match cli.command {
-        Command::Code { uri, at } => otp::code(&uri, at),
-        Command::Inspect { uri, json, show_secret } => otp::inspect(&uri, json, show_secret),
+        Command::Code { uri, from_file, at } => otp::code(&otp::one_uri(uri, from_file)?, at),
+        Command::Inspect {
+            uri,
+            from_file,
+            json,
+            show_secret,
+        } => otp::inspect(&otp::one_uri(uri, from_file)?, json, show_secret),
         Command::Migration { command } => otp::migration(command),
         Command::Scan { .. } => Ok(()),
         Command::Init { password, no_keychain } => vault::init(&context, password, no_keychain),
-        Command::Add { uris } => vault::add(&context, &uris),
+        Command::Add { uris, from_file } => vault::add(&context, &otp::given_uris(&uris, from_file)?),
         Command::List { json } => vault::list(&context, json),
         Command::Codes { json, at } => vault::codes(&context, json, at),
         Command::Next { id } => vault::next(&context, &id),

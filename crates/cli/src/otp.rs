@@ -15,9 +15,13 @@ use crate::{now_or, write_line};
 pub(crate) enum MigrationCommand {
     /// Print the accounts of one or more export URIs, one otpauth:// URI per line.
     Decode {
-        /// The otpauth-migration://offline?data=... URIs (every part of a multi-QR export).
-        #[arg(required = true, value_name = "MIGRATION_URI")]
+        /// The otpauth-migration://offline?data=... URIs (every part of a
+        /// multi-QR export); `-` reads them from standard input, one per line.
+        #[arg(required_unless_present = "from_file", value_name = "MIGRATION_URI|-")]
         uris: Vec<String>,
+        /// Read the URIs from this file too (one per line).
+        #[arg(long, value_name = "FILE")]
+        from_file: Option<PathBuf>,
     },
     /// Read otpauth:// URIs (one per line) and print migration URIs that Google Authenticator imports.
     Encode {
@@ -99,7 +103,8 @@ pub(crate) fn inspect(uri: &str, json: bool, show_secret: bool) -> Result<(), St
 
 pub(crate) fn migration(command: MigrationCommand) -> Result<(), String> {
     match command {
-        MigrationCommand::Decode { uris } => {
+        MigrationCommand::Decode { uris, from_file } => {
+            let uris = given_uris(&uris, from_file)?;
             let batches = uris
                 .iter()
                 .enumerate()
@@ -136,6 +141,52 @@ pub(crate) fn migration(command: MigrationCommand) -> Result<(), String> {
             }
             Ok(())
         }
+    }
+}
+
+/// The URIs given to a command: each argument, where `-` stands for the
+/// lines of standard input, then the lines of `from_file`; blank lines and
+/// `#` comments skipped. Wiped when dropped.
+pub(crate) fn given_uris(args: &[String], from_file: Option<PathBuf>) -> Result<Vec<Zeroizing<String>>, String> {
+    let lines = |text: &str| -> Vec<Zeroizing<String>> {
+        text.lines()
+            .map(str::trim)
+            .filter(|line| !line.is_empty() && !line.starts_with('#'))
+            .map(|line| Zeroizing::new(line.to_owned()))
+            .collect()
+    };
+    let mut uris = Vec::new();
+    let mut stdin_read = false;
+    for arg in args {
+        if arg == "-" {
+            // Standard input is read once, however many times `-` is given.
+            if !stdin_read {
+                uris.extend(lines(&read_input(None)?));
+                stdin_read = true;
+            }
+        } else {
+            uris.push(Zeroizing::new(arg.clone()));
+        }
+    }
+    if let Some(path) = from_file {
+        if path.as_os_str() == "-" {
+            return Err("--from-file: give a file; `-` as the URI reads standard input".to_owned());
+        }
+        uris.extend(lines(&read_input(Some(path))?));
+    }
+    if uris.is_empty() {
+        return Err("no URI was given (the input was empty)".to_owned());
+    }
+    Ok(uris)
+}
+
+/// The one URI given to `code` or `inspect`: the argument, standard input
+/// (`-`), or the file.
+pub(crate) fn one_uri(arg: Option<String>, from_file: Option<PathBuf>) -> Result<Zeroizing<String>, String> {
+    let mut uris = given_uris(arg.as_slice(), from_file)?;
+    match (uris.pop(), uris.is_empty()) {
+        (Some(uri), true) => Ok(uri),
+        _ => Err("give one URI: the input holds several lines".to_owned()),
     }
 }
 

@@ -125,9 +125,10 @@ pub(crate) fn init(context: &Context, with_password: bool, no_keychain: bool) ->
     ))
 }
 
-pub(crate) fn add(context: &Context, uris: &[String]) -> Result<(), String> {
+pub(crate) fn add(context: &Context, uris: &[Zeroizing<String>]) -> Result<(), String> {
     // Every URI is read before the vault changes: one bad URI adds nothing.
-    let accounts = twofold_app::accounts_in_uris(uris).map_err(|e| e.to_string())?;
+    let uris: Vec<&str> = uris.iter().map(|uri| uri.as_str()).collect();
+    let accounts = twofold_app::accounts_in_uris(&uris).map_err(|e| e.to_string())?;
     let mut vault = context.open()?;
     let merge = twofold_app::add(&mut vault, accounts).map_err(|e| e.to_string())?;
     for account in &merge.skipped {

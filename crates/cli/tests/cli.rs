@@ -208,3 +208,38 @@ fn usage_errors_exit_2() {
     let output = twofold(&["code", RFC_SHA1, "--at", "yesterday"]);
     assert_eq!(output.status.code(), Some(2));
 }
+
+/// URIs hold secrets: `-` reads them from standard input and --from-file
+/// from a file, out of the process list, for every command that takes them.
+#[test]
+fn uris_from_standard_input_or_a_file_instead_of_arguments() {
+    let at = ["--at", "1111111109"];
+    let by_stdin = twofold_stdin(&["code", "-", at[0], at[1]], &format!("{RFC_SHA1}\n"));
+    assert_eq!(stdout(&by_stdin), "07081804\n");
+    let dir = std::env::temp_dir().join(format!("twofold-cli-uris-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("uri.txt");
+    std::fs::write(&file, format!("# the RFC's SHA-1 account\n{RFC_SHA1}\n")).unwrap();
+    let from_file = file.to_str().unwrap();
+    assert_eq!(
+        stdout(&twofold(&["code", "--from-file", from_file, at[0], at[1]])),
+        "07081804\n"
+    );
+    let inspected = stdout(&twofold_stdin(&["inspect", "-", "--json"], RFC_SHA1));
+    assert!(inspected.contains("\"digits\": 8"), "{inspected}");
+    // One URI for `code`: a file of two is refused, as is an empty input.
+    std::fs::write(&file, format!("{RFC_SHA1}\n{RFC_SHA1}\n")).unwrap();
+    assert_bad_input(&twofold(&["code", "--from-file", from_file]), "give one URI");
+    assert_bad_input(&twofold_stdin(&["code", "-"], "\n# nothing\n"), "no URI was given");
+    // Migration links, several on standard input.
+    let encoded = stdout(&twofold_stdin(&["migration", "encode"], &format!("{RFC_SHA1}\n")));
+    let decoded = stdout(&twofold_stdin(&["migration", "decode", "-"], &encoded));
+    assert!(
+        decoded.starts_with("otpauth://totp/RFC:6238?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"),
+        "{decoded}"
+    );
+    // Neither an argument nor a file: clap's usage error.
+    assert_eq!(twofold(&["code"]).status.code(), Some(2));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -266,3 +266,31 @@ fn a_bad_uri_adds_nothing_and_a_damaged_vault_is_left_alone() {
         "no vault here; create one with `twofold init`",
     );
 }
+
+#[test]
+fn add_takes_its_uris_from_a_file_out_of_the_process_list() {
+    let scratch = Scratch::new("addfile");
+    let vault = scratch.vault();
+    let password = [("TWOFOLD_PASSWORD", "hunter2")];
+    ok(run(&vault, &["init", "--password", "--no-keychain"], &password));
+    let uris = scratch.0.join("uris.txt");
+    std::fs::write(&uris, format!("# two accounts\n{GITHUB}\n\n{BANK}\n")).unwrap();
+    let added = ok(run(&vault, &["add", "--from-file", uris.to_str().unwrap()], &password));
+    assert_eq!(added.lines().count(), 2, "{added}");
+    assert!(
+        added.contains("GitHub: alice") && added.contains("Bank: bob"),
+        "{added}"
+    );
+    // All or nothing, as with arguments: a bad line adds none and is named.
+    std::fs::write(
+        &uris,
+        "otpauth://totp/New:one?secret=MFRGGZDF\notpauth://totp/Bad:two?secret=1\n",
+    )
+    .unwrap();
+    fails(
+        run(&vault, &["add", "--from-file", uris.to_str().unwrap()], &password),
+        "URI 2",
+    );
+    let listed = ok(run(&vault, &["list"], &password));
+    assert_eq!(listed.lines().count(), 2, "{listed}");
+}
