@@ -1432,6 +1432,17 @@ async fn measure_scan_screen_and_camera() {
 #[ignore = "writes docs/ screenshots, run by scripts/screenshots.sh"]
 async fn screenshots_for_docs() {
     let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs");
+    // Both panels, 360 and 900 px wide.
+    let at_widths = |client: &Client, name: String| {
+        let client = client.clone();
+        let docs = docs.clone();
+        async move {
+            for width in [360, 900] {
+                client.set_window_size(width, 720).await.unwrap();
+                screenshot(&client, &docs.join(format!("{name}-{width}.png"))).await;
+            }
+        }
+    };
     for (theme, variant) in [("Adwaita", "light"), ("Adwaita:dark", "dark")] {
         let (_x, display) = xvfb_sized("1280x800x24");
         let dir = scratch(&format!("docs-{variant}"));
@@ -1449,7 +1460,7 @@ async fn screenshots_for_docs() {
         click(&client, "#create").await;
         click(&client, "#scan-screen").await;
         wait_for(&client, "#add-offered").await;
-        screenshot(&client, &docs.join(format!("scan-screen-{variant}.png"))).await;
+        at_widths(&client, format!("scan-screen-{variant}")).await;
         click(&client, "#add-offered").await;
         rows(&client, 2).await;
         let uri = format!("otpauth://totp/Camera:cam?secret={CAMERA}&issuer=Camera");
@@ -1458,11 +1469,7 @@ async fn screenshots_for_docs() {
         click(&client, "#show-add").await;
         click(&client, "#scan-camera").await;
         frames_flow(&client, 3).await;
-        screenshot(&client, &docs.join(format!("camera-{variant}.png"))).await;
-        if variant == "light" {
-            client.set_window_size(900, 720).await.unwrap();
-            screenshot(&client, &docs.join("camera-light-wide.png")).await;
-        }
+        at_widths(&client, format!("camera-{variant}")).await;
         click(&client, "#close-camera").await;
         let _ = client.close().await;
     }

@@ -99,8 +99,8 @@ pub enum Error {
     /// QR codes, none of which holds an account; why, per code.
     #[error("{}", .0.join("; "))]
     NoAccount(Vec<String>),
-    /// No account has the id given.
-    #[error("id: no account has the id {0:?}")]
+    /// No account has the id given (or it is empty).
+    #[error("{}", if .0.is_empty() { "id: empty".to_owned() } else { format!("id: no account has the id {:?}", .0) })]
     NoSuchAccount(String),
     /// The id given starts several accounts' ids.
     #[error("id: {id:?} starts {count} account ids; give more of it")]

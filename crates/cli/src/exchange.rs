@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use twofold_app::ErrorKind;
+use twofold_formats::ImportError;
 use zeroize::Zeroizing;
 
 use crate::password::{self, BACKUP_PASSWORD_ENV};
@@ -26,11 +26,8 @@ pub(crate) fn import(
 ) -> Result<(), String> {
     let bytes = twofold_app::read_export(path).map_err(cli_error)?;
     let read = match twofold_app::read_import(&bytes, format, None) {
-        Err(error) if error.kind() == ErrorKind::PasswordRequired => {
-            let name = match format {
-                Some(name) => name.to_owned(),
-                None => twofold_formats::detect(&bytes).map_or_else(String::new, |f| f.name().to_owned()),
-            };
+        // The error names the format found: asked by name, it is not detected again.
+        Err(twofold_app::Error::Import(ImportError::PasswordRequired { format: name })) => {
             let password: Zeroizing<String> = match password::given(password_file, BACKUP_PASSWORD_ENV)? {
                 Some(password) => password,
                 None => password::prompt(
@@ -38,7 +35,7 @@ pub(crate) fn import(
                     "give it with --backup-password-file FILE or TWOFOLD_BACKUP_PASSWORD",
                 )?,
             };
-            twofold_app::read_import(&bytes, format, Some(&password))
+            twofold_app::read_import(&bytes, Some(name), Some(&password))
         }
         other => other,
     }

@@ -83,11 +83,8 @@ pub(crate) fn save(vault: &mut Vault) -> Result<(), String> {
 
 /// The index of the account whose id is `id` or starts with it.
 fn find(vault: &Vault, id: &str) -> Result<usize, String> {
-    if id.trim().is_empty() {
-        return Err("id: empty; see `twofold list` for the ids".to_owned());
-    }
     twofold_app::find(&vault.data, id).map_err(|e| match e.kind() {
-        ErrorKind::NoSuchAccount => format!("{e}; see `twofold list`"),
+        ErrorKind::NoSuchAccount => format!("{e}; see `twofold list` for the ids"),
         _ => e.to_string(),
     })
 }
