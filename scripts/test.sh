@@ -26,6 +26,8 @@ export TWOFOLD_SHARED
 # A cold build needs about 3 GB under target/; say how much there is, so that
 # a full disk is plain from the log.
 echo "== disk free for target/: $(df -h --output=avail . | tail -1 | tr -d ' ')"
+echo "== UI unit tests (npm test: icon matching, code grouping, the import preview)"
+(cd ui && npm test --silent)
 echo "== cargo fmt --check"
 cargo fmt --all --check
 echo "== cargo clippy"

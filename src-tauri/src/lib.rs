@@ -27,6 +27,7 @@ use tauri::{Emitter as _, Manager as _};
 use crate::capture::camera::Camera;
 use crate::capture::screen::Offers;
 use crate::clipboard::Clipboard;
+use crate::commands::exchange::{ExportTarget, Importing};
 use crate::session::Session;
 
 /// Starts the app on the vault at `TWOFOLD_VAULT`, or the default place the
@@ -45,6 +46,9 @@ pub fn run() {
         .manage(Clipboard::default())
         .manage(Camera::default())
         .manage(Offers::default())
+        .manage(Importing::default())
+        .manage(ExportTarget::default())
+        .plugin(tauri_plugin_dialog::init())
         .setup(|app| {
             let handle = app.handle().clone();
             app.state::<Session>().on_lock(move || {
@@ -53,6 +57,8 @@ pub fn run() {
                 handle.state::<Clipboard>().clear();
                 handle.state::<Camera>().stop();
                 handle.state::<Offers>().clear();
+                handle.state::<Importing>().clear();
+                handle.state::<ExportTarget>().clear();
                 let _ = handle.emit("locked", ());
             });
             let handle = app.handle().clone();
@@ -92,6 +98,21 @@ pub fn run() {
             commands::settings::settings,
             commands::settings::set_settings,
             commands::vault::first_code_drawn,
+            commands::exchange::formats,
+            commands::exchange::import_load,
+            commands::exchange::import_open,
+            commands::exchange::import_commit,
+            commands::exchange::import_cancel,
+            commands::exchange::choose_export_path,
+            commands::exchange::export_to,
+            commands::exchange::transfer_count,
+            commands::exchange::transfer_code,
+            commands::settings::keys,
+            commands::settings::set_password,
+            commands::settings::remove_password,
+            commands::settings::set_keychain,
+            commands::settings::preferences,
+            commands::settings::set_preferences,
         ])
         .build(tauri::generate_context!());
     let app = match app {

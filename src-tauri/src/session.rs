@@ -56,6 +56,28 @@ impl Session {
         }
     }
 
+    /// The app's preferences (they apply while locked too).
+    pub(crate) fn preferences(&self) -> Result<twofold_app::Preferences, AppError> {
+        Ok(twofold_app::load_preferences(&twofold_app::preferences_path(
+            &self.path,
+        ))?)
+    }
+
+    /// Whether the keychain may open the vault: not after a lock when the
+    /// user asked for the password then (this run, or a lock kept on disk).
+    fn keychain_allowed(&self, preferences: &twofold_app::Preferences) -> bool {
+        preferences.keychain_allowed()
+            && !(preferences.ask_password_after_lock && self.locked_this_run.load(Ordering::Relaxed))
+    }
+
+    /// Keeps `preferences`.
+    pub(crate) fn set_preferences(&self, preferences: &twofold_app::Preferences) -> Result<(), AppError> {
+        Ok(twofold_app::save_preferences(
+            &twofold_app::preferences_path(&self.path),
+            preferences,
+        )?)
+    }
+
     /// The number of locks so far: work that began in an earlier epoch is stale.
     pub(crate) fn epoch(&self) -> u64 {
         self.epoch.load(Ordering::SeqCst)
@@ -76,7 +98,9 @@ impl Session {
             Ok(info) => {
                 status.has_keychain = info.has_keychain;
                 status.has_password = info.has_password;
-                status.auto_open = info.has_keychain && !self.locked_this_run.load(Ordering::Relaxed);
+                status.auto_open = info.has_keychain
+                    && !self.locked_this_run.load(Ordering::Relaxed)
+                    && self.preferences().is_ok_and(|p| self.keychain_allowed(&p));
             }
             Err(_) if !self.path.exists() => status.exists = false,
             Err(e) => {
@@ -116,15 +140,30 @@ impl Session {
         if self.vault.lock()?.is_some() {
             return Ok(());
         }
+        // A damaged preferences file may have asked for the password: until
+        // it is mended (or deleted), only the password opens the vault.
+        let preferences = self.preferences();
         let unlock = match password {
             Some(password) => Unlock::Password(password),
-            None => Unlock::Keychain(&SystemKeychain),
+            None if preferences.as_ref().is_ok_and(|p| self.keychain_allowed(p)) => Unlock::Keychain(&SystemKeychain),
+            None => {
+                return Err(AppError::new(
+                    "password_required",
+                    "After a lock this vault opens with its password only (Settings: after a lock, ask for the \
+                     password); type it",
+                ));
+            }
         };
+        let by_password = matches!(unlock, Unlock::Password(_));
         let vault = twofold_app::open(&self.path, unlock).map_err(|e| {
             unlock_error(e, || {
                 twofold_vault::inspect(&self.path).is_ok_and(|info| info.has_password)
             })
         })?;
+        if let Some(mut preferences) = preferences.ok().filter(|p| by_password && p.password_needed) {
+            preferences.password_needed = false;
+            self.set_preferences(&preferences)?;
+        }
         self.opened(vault, epoch)
     }
 
@@ -152,7 +191,13 @@ impl Session {
         };
         self.locked_this_run.store(true, Ordering::Relaxed);
         self.epoch.fetch_add(1, Ordering::SeqCst);
-        *vault = None;
+        if vault.take().is_some() {
+            // Kept on disk, so that a restart does not reopen with the keychain.
+            if let Some(mut preferences) = self.preferences().ok().filter(|p| p.ask_password_after_lock) {
+                preferences.password_needed = true;
+                let _ = self.set_preferences(&preferences);
+            }
+        }
         if let Ok(hooks) = self.on_lock.lock() {
             for hook in hooks.iter() {
                 hook();

@@ -47,6 +47,8 @@ pub(crate) struct Row {
     pub(crate) seconds_left: Option<u32>,
     /// Seconds each code lasts (time-based kinds).
     pub(crate) period: Option<u32>,
+    /// The bundled icon chosen in Edit (`letter`: the lettered one); none: matched by issuer.
+    pub(crate) icon: Option<String>,
 }
 
 impl Row {
@@ -65,6 +67,7 @@ impl Row {
             next_code: codes.period.map(|_| codes.next.to_string()),
             seconds_left: codes.seconds_left,
             period: codes.period,
+            icon: account.icon.clone(),
         }
     }
 }
@@ -140,6 +143,139 @@ pub(crate) struct Settings {
     pub(crate) clipboard_seconds: u32,
     /// Minutes without input before the app locks (0: never).
     pub(crate) auto_lock_minutes: u32,
+}
+
+/// A format of another app, and what Twofold does with it.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct FormatInfo {
+    /// Its short name (`aegis`, `2fas` ...).
+    pub(crate) name: &'static str,
+    /// One line on what it is.
+    pub(crate) description: &'static str,
+    /// Files of it can be imported.
+    pub(crate) can_import: bool,
+    /// Accounts can be exported to it.
+    pub(crate) can_export: bool,
+    /// Its files can be encrypted with a password.
+    pub(crate) can_encrypt: bool,
+}
+
+impl FormatInfo {
+    /// What the page needs to know of `format`.
+    pub(crate) fn of(format: &dyn twofold_formats::Format) -> Self {
+        Self {
+            name: format.name(),
+            description: format.description(),
+            can_import: format.can_import(),
+            can_export: format.can_export(),
+            can_encrypt: format.can_encrypt(),
+        }
+    }
+}
+
+/// An account of a file being imported, as the preview lists it.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct PreviewAccount {
+    /// Who issued it.
+    pub(crate) issuer: String,
+    /// Its name at the issuer.
+    pub(crate) name: String,
+    /// `totp`, `hotp` or `steam`.
+    pub(crate) kind: &'static str,
+    /// The vault has it already: the import will skip it.
+    pub(crate) duplicate: bool,
+}
+
+/// An entry of a file that could not be read, and why.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct EntryFailure {
+    /// Which entry: its label, or its place.
+    pub(crate) entry: String,
+    /// Why it could not be read.
+    pub(crate) reason: String,
+}
+
+impl EntryFailure {
+    /// The view of each of `failures`.
+    pub(crate) fn all(failures: &[twofold_formats::EntryFailure]) -> Vec<Self> {
+        failures
+            .iter()
+            .map(|f| Self {
+                entry: f.entry.clone(),
+                reason: f.reason.clone(),
+            })
+            .collect()
+    }
+}
+
+/// Where an import stands: `format` (choose it), `password` (ask for it),
+/// or `preview` (the accounts read, not yet added).
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct ImportStep {
+    /// `format`, `password` or `preview`.
+    pub(crate) state: &'static str,
+    /// The format the file is read as, once known.
+    pub(crate) format: Option<&'static str>,
+    /// The preview's accounts.
+    pub(crate) accounts: Vec<PreviewAccount>,
+    /// The preview's entries that could not be read.
+    pub(crate) failures: Vec<EntryFailure>,
+}
+
+/// What an import did.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct ImportSummary {
+    /// `issuer: name` of each account added.
+    pub(crate) added: Vec<String>,
+    /// `issuer: name` of each account skipped as already in the vault.
+    pub(crate) skipped: Vec<String>,
+    /// Entries of the file that could not be read.
+    pub(crate) failures: Vec<EntryFailure>,
+}
+
+/// The files an export wrote.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Exported {
+    /// Their paths.
+    pub(crate) files: Vec<String>,
+}
+
+/// The transfer QR codes for a phone: how many, and the accounts left out.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct TransferCount {
+    /// How many QR codes.
+    pub(crate) count: usize,
+    /// `issuer: name: why` of each account Google's format cannot hold.
+    pub(crate) left_out: Vec<String>,
+}
+
+/// The vault's key slots.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Keys {
+    /// A keychain slot.
+    pub(crate) keychain: bool,
+    /// A password slot.
+    pub(crate) password: bool,
+}
+
+/// The preferences the page shows and changes (not the lock mark kept with them).
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Preferences {
+    /// `system`, `light` or `dark`.
+    pub(crate) theme: twofold_app::Theme,
+    /// After a lock, only the password reopens the vault.
+    pub(crate) ask_password_after_lock: bool,
+    /// Codes show as dots until clicked.
+    pub(crate) hide_codes: bool,
 }
 
 #[cfg(test)]
@@ -221,6 +357,32 @@ mod tests {
             message: "not base32".into(),
         };
         let error = AppError::fields(vec![problem.clone()]);
+        let failure = || EntryFailure {
+            entry: "2".into(),
+            reason: "no secret".into(),
+        };
+        let preview = PreviewAccount {
+            issuer: "A".into(),
+            name: "a".into(),
+            kind: "totp",
+            duplicate: false,
+        };
+        let step = ImportStep {
+            state: "preview",
+            format: Some("aegis"),
+            accounts: Vec::new(),
+            failures: Vec::new(),
+        };
+        let summary = ImportSummary {
+            added: Vec::new(),
+            skipped: Vec::new(),
+            failures: vec![failure()],
+        };
+        let preferences = Preferences {
+            theme: twofold_app::Theme::Dark,
+            ask_password_after_lock: true,
+            hide_codes: false,
+        };
         for (name, fields) in [
             ("Status", sent(status)),
             ("Row", sent(Row::of(&account, 59))),
@@ -231,6 +393,23 @@ mod tests {
             ("Settings", sent(settings)),
             ("FieldProblem", sent(problem)),
             ("AppError", sent(error)),
+            (
+                "FormatInfo",
+                sent(FormatInfo::of(twofold_app::format_named("aegis").unwrap())),
+            ),
+            ("PreviewAccount", sent(preview)),
+            ("EntryFailure", sent(failure())),
+            ("ImportStep", sent(step)),
+            ("ImportSummary", sent(summary)),
+            ("Exported", sent(Exported { files: Vec::new() })),
+            (
+                "Keys",
+                sent(Keys {
+                    keychain: true,
+                    password: true,
+                }),
+            ),
+            ("Preferences", sent(preferences)),
         ] {
             assert_eq!(
                 declared(name),

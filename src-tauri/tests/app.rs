@@ -206,13 +206,20 @@ where
     }
 }
 
+/// The text the row `item` shows. Its `innerText`, not WebDriver's text:
+/// WebKitWebDriver's visibility rules leave out a label clipped with an
+/// ellipsis (`overflow: hidden` in a flex row) although it is on screen.
+async fn row_text(item: &fantoccini::elements::Element) -> Result<String, fantoccini::error::CmdError> {
+    Ok(item.prop("innerText").await?.unwrap_or_default())
+}
+
 /// The first row whose text holds `needle`.
 async fn find_row(
     client: &Client,
     needle: &str,
 ) -> Result<Option<fantoccini::elements::Element>, fantoccini::error::CmdError> {
     for item in client.find_all(Locator::Css("li.account")).await? {
-        if item.text().await?.contains(needle) {
+        if row_text(&item).await?.contains(needle) {
             return Ok(Some(item));
         }
     }
@@ -272,6 +279,28 @@ async fn page_holds_none_of(client: &Client, secrets: &[&str]) {
             "the page holds {secret}"
         );
     }
+}
+
+/// Drops a file of `bytes` named `name` on the list: the drag events a
+/// drag from a file manager gives the page (the drag itself is not simulated).
+async fn drop_file(client: &Client, bytes: &[u8], name: &str, mime: &str) {
+    client
+        .execute(
+            "const [b64, name, type] = arguments;
+             const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+             const data = new DataTransfer();
+             data.items.add(new File([bytes], name, { type }));
+             const target = document.getElementById('accounts');
+             for (const kind of ['dragenter', 'dragover', 'drop'])
+               target.dispatchEvent(new DragEvent(kind, { bubbles: true, cancelable: true, dataTransfer: data }));",
+            vec![
+                base64::Engine::encode(&base64::engine::general_purpose::STANDARD, bytes).into(),
+                name.into(),
+                mime.into(),
+            ],
+        )
+        .await
+        .unwrap();
 }
 
 /// Writes a PNG of the enrollment QR code of `issuer:name` into `dir`.
@@ -368,7 +397,7 @@ async fn rows(client: &Client, count: usize) -> Vec<String> {
         }
         let mut texts = Vec::new();
         for item in items {
-            texts.push(item.text().await?);
+            texts.push(row_text(&item).await?);
         }
         // Rows count once drawn with their text.
         Ok(texts.iter().all(|t| !t.is_empty()).then_some(texts))
@@ -457,23 +486,7 @@ async fn first_run_add_edit_copy_lock_unlock_and_restart() {
         // Dropped on the window: a drop event carrying the PNG file, as the
         // webview delivers a drag from a file manager.
         let png = enrollment_qr(&dir, "Dropped", "bob", DROPPED);
-        client
-            .execute(
-                "const [b64, name] = arguments;
-                 const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-                 const data = new DataTransfer();
-                 data.items.add(new File([bytes], name, { type: 'image/png' }));
-                 const target = document.getElementById('accounts');
-                 for (const type of ['dragenter', 'dragover', 'drop'])
-                   target.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: data }));",
-                vec![
-                    base64::Engine::encode(&base64::engine::general_purpose::STANDARD, std::fs::read(&png).unwrap())
-                        .into(),
-                    "dropped.png".into(),
-                ],
-            )
-            .await
-            .unwrap();
+        drop_file(&client, &std::fs::read(&png).unwrap(), "dropped.png", "image/png").await;
         shows_totp(&client, "Dropped", DROPPED).await;
 
         // Pasted: the X clipboard holds a PNG (xclip serves it), and Ctrl+V
@@ -1432,12 +1445,12 @@ async fn measure_scan_screen_and_camera() {
 #[ignore = "writes docs/ screenshots, run by scripts/screenshots.sh"]
 async fn screenshots_for_docs() {
     let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs");
-    // Both panels, 360 and 900 px wide.
+    // Each screen and panel at 360, 480 (the default) and 900 px wide.
     let at_widths = |client: &Client, name: String| {
         let client = client.clone();
         let docs = docs.clone();
         async move {
-            for width in [360, 900] {
+            for width in [360, 480, 900] {
                 client.set_window_size(width, 720).await.unwrap();
                 screenshot(&client, &docs.join(format!("{name}-{width}.png"))).await;
             }
@@ -1457,12 +1470,46 @@ async fn screenshots_for_docs() {
         .unwrap();
         let _viewer = show_on_screen(&display, &two, 520, 80);
         let (_driver, client) = app_themed(&display, &dir.join("vault.json"), theme).await;
+        wait_for(&client, "#create").await;
+        at_widths(&client, format!("first-run-{variant}")).await;
         click(&client, "#create").await;
+        wait_for(&client, "#show-import").await;
+        at_widths(&client, format!("empty-{variant}")).await;
+        click(&client, "#show-import").await;
+        wait_for(&client, "#import-file")
+            .await
+            .send_keys(&fixture("2fas_authenticator_encrypted_v3.2fas"))
+            .await
+            .unwrap();
+        fill(&client, "#import-password", "test").await;
+        click(&client, "#import-unlock").await;
+        wait_for(&client, "#import-preview li").await;
+        at_widths(&client, format!("import-{variant}")).await;
+        click(&client, "#import-commit").await;
+        click(&client, "#import-done").await;
+        for (issuer, name, secret) in [("GitHub", "ann", ACME), ("Google", "ann@example.com", DROPPED)] {
+            click(&client, "#show-add").await;
+            add_by_uri(&client, issuer, name, secret).await;
+        }
+        rows(&client, 8).await;
+        at_widths(&client, format!("list-{variant}")).await;
+        click(&client, "#show-export").await;
+        wait_for(&client, "#export-format").await;
+        at_widths(&client, format!("export-{variant}")).await;
+        click(&client, "#export-to-phone").await;
+        text_shows(&client, "#transfer-position", "of").await;
+        at_widths(&client, format!("move-to-phone-{variant}")).await;
+        click(&client, "#transfer-close").await;
+        click(&client, "#show-settings").await;
+        wait_for(&client, "#keys-state").await;
+        at_widths(&client, format!("settings-{variant}")).await;
+        click(&client, "#close-settings").await;
+        click(&client, "#show-add").await;
         click(&client, "#scan-screen").await;
         wait_for(&client, "#add-offered").await;
         at_widths(&client, format!("scan-screen-{variant}")).await;
         click(&client, "#add-offered").await;
-        rows(&client, 2).await;
+        rows(&client, 10).await;
         let uri = format!("otpauth://totp/Camera:cam?secret={CAMERA}&issuer=Camera");
         // The code still coming into view: the preview, not yet the add.
         fake_camera(&client, camera_frames(&uri)[1..2].to_vec()).await;
@@ -1473,4 +1520,434 @@ async fn screenshots_for_docs() {
         click(&client, "#close-camera").await;
         let _ = client.close().await;
     }
+}
+
+/// An export file of another app, from the shared fixtures.
+fn fixture(name: &str) -> String {
+    let path = shared::shared_dir().join("fixtures/import").join(name);
+    assert!(path.exists(), "{} is missing; set TWOFOLD_SHARED", path.display());
+    path.display().to_string()
+}
+
+/// The Aegis test vectors' TOTP secrets (SHA-1, 6 digits, 30 s) in the fixtures.
+const DENO: &str = "4SJHB4GSD43FZBAI7C2HLRJGPQ";
+/// Every secret of the fixtures' vectors: none may reach the page.
+const VECTOR_SECRETS: [&str; 8] = [
+    DENO,
+    "5OM4WOOGPLQEF6UGN3CPEOOLWU",
+    "7ELGJSGXNCCTV3O6LKJWYFV2RA",
+    "YOOMIXWS5GN6RTBPUFFWKTW5M4",
+    "KUVJJOM753IHTNDSZVCNKL7GII",
+    "5VAML3X35THCEBVRLV24CGBKOY",
+    "JRZCL47CMXVOQMNPZR2F7J4RGI",
+    "BMGRXPGFARQQF4GMT25JATL2VYLAHDBI",
+];
+
+/// Imports `file` through the dialog (picked with the file field), with
+/// `password` when the file asks for one; returns how many of its accounts
+/// the preview marked as already in the vault.
+async fn import_through_dialog(client: &Client, file: &str, password: Option<&str>, entries: usize) -> usize {
+    click(client, "#show-import").await;
+    wait_for(client, "#import-file").await.send_keys(file).await.unwrap();
+    if let Some(password) = password {
+        fill(client, "#import-password", password).await;
+        click(client, "#import-unlock").await;
+    }
+    let listed = retrying("the preview", || async {
+        let items = client.find_all(Locator::Css("#import-preview li")).await?;
+        Ok((!items.is_empty()).then_some(items.len()))
+    })
+    .await;
+    assert_eq!(listed, entries, "{file}: the preview lists {listed} accounts");
+    let duplicates = client
+        .find_all(Locator::Css("#import-preview li.duplicate"))
+        .await
+        .unwrap()
+        .len();
+    if duplicates == entries {
+        // Nothing new: nothing to import, and the dialog says so by its button.
+        let commit = wait_for(client, "#import-commit").await;
+        assert!(
+            commit.attr("disabled").await.unwrap().is_some(),
+            "{file}: importing nothing was offered"
+        );
+        click(client, "#import-cancel").await;
+        return duplicates;
+    }
+    click(client, "#import-commit").await;
+    let summary = text_shows(client, "#import-summary", "").await;
+    assert!(
+        summary.contains(&format!("{}", entries - duplicates)),
+        "{file}: the summary says {summary:?}"
+    );
+    click(client, "#import-done").await;
+    duplicates
+}
+
+#[tokio::test]
+async fn other_apps_exports_are_imported_through_the_dialog_and_a_wrong_password_changes_nothing() {
+    let (_x, display) = xvfb();
+    let dir = scratch("import");
+    let vault = dir.join("vault.json");
+    let (_driver, client) = app(&display, &vault).await;
+    async {
+        click(&client, "#create").await;
+        wait_for(&client, "#show-import").await;
+
+        // 2FAS, encrypted (schema 3): its 6 accounts (INDEX.txt).
+        let duplicates = import_through_dialog(
+            &client,
+            &fixture("2fas_authenticator_encrypted_v3.2fas"),
+            Some("test"),
+            6,
+        )
+        .await;
+        assert_eq!(duplicates, 0);
+        rows(&client, 6).await;
+        shows_totp(&client, "Deno", DENO).await;
+
+        // Aegis, encrypted: a wrong password is told as such, on the field,
+        // and the vault on disk is the same bytes after.
+        let before = std::fs::read(&vault).unwrap();
+        click(&client, "#show-import").await;
+        wait_for(&client, "#import-file")
+            .await
+            .send_keys(&fixture("aegis_encrypted.json"))
+            .await
+            .unwrap();
+        fill(&client, "#import-password", "not the password").await;
+        click(&client, "#import-unlock").await;
+        let wrong = text_shows(&client, "#import-password-error", "").await;
+        assert!(wrong.to_lowercase().contains("wrong password"), "{wrong:?}");
+        assert_eq!(
+            std::fs::read(&vault).unwrap(),
+            before,
+            "a wrong password changed the vault"
+        );
+        rows(&client, 6).await;
+        // The right one: its 7 accounts, the 6 from 2FAS marked as there already.
+        fill(&client, "#import-password", "test").await;
+        click(&client, "#import-unlock").await;
+        retrying("the Aegis preview", || async {
+            let all = client.find_all(Locator::Css("#import-preview li")).await?.len();
+            let marked = client
+                .find_all(Locator::Css("#import-preview li.duplicate"))
+                .await?
+                .len();
+            Ok((all == 7 && marked == 6).then_some(()))
+        })
+        .await;
+        click(&client, "#import-commit").await;
+        text_shows(&client, "#import-summary", "1").await;
+        click(&client, "#import-done").await;
+        let total = 7;
+        rows(&client, total).await;
+
+        // Old andOTP backups have no header: the format is asked for, then the password.
+        click(&client, "#show-import").await;
+        wait_for(&client, "#import-file")
+            .await
+            .send_keys(&fixture("andotp_encrypted_old.bin"))
+            .await
+            .unwrap();
+        wait_for(&client, "#import-format")
+            .await
+            .select_by_value("andotp")
+            .await
+            .unwrap();
+        click(&client, "#import-read").await;
+        fill(&client, "#import-password", "test").await;
+        click(&client, "#import-unlock").await;
+        let listed = retrying("the andOTP preview", || async {
+            let items = client.find_all(Locator::Css("#import-preview li")).await?;
+            Ok((!items.is_empty()).then_some(items.len()))
+        })
+        .await;
+        assert_eq!(listed, 6);
+        let skipped = client
+            .find_all(Locator::Css("#import-preview li.duplicate"))
+            .await
+            .unwrap()
+            .len();
+        if skipped < 6 {
+            click(&client, "#import-commit").await;
+            click(&client, "#import-done").await;
+        } else {
+            click(&client, "#import-cancel").await;
+        }
+        let total = total + 6 - skipped;
+        rows(&client, total).await;
+
+        // An export file dropped on the window opens the import with it;
+        // cancelled, it leaves the vault as it was.
+        let before = std::fs::read(&vault).unwrap();
+        let export = std::fs::read(fixture("aegis_plain.json")).unwrap();
+        drop_file(&client, &export, "aegis_plain.json", "application/json").await;
+        retrying("the dropped file's preview, all already there", || async {
+            let all = client.find_all(Locator::Css("#import-preview li")).await?.len();
+            let marked = client
+                .find_all(Locator::Css("#import-preview li.duplicate"))
+                .await?
+                .len();
+            Ok((all == 7 && marked == 7).then_some(()))
+        })
+        .await;
+        click(&client, "#import-cancel").await;
+        assert_eq!(
+            std::fs::read(&vault).unwrap(),
+            before,
+            "a cancelled import changed the vault"
+        );
+
+        // A damaged file (cut short) is told as damaged, not as a wrong password.
+        let cut = dir.join("cut.json");
+        let whole = std::fs::read(fixture("aegis_encrypted.json")).unwrap();
+        std::fs::write(&cut, &whole[..whole.len() / 2]).unwrap();
+        click(&client, "#show-import").await;
+        wait_for(&client, "#import-file")
+            .await
+            .send_keys(cut.to_str().unwrap())
+            .await
+            .unwrap();
+        let told = text_shows(&client, "#import-error", "").await;
+        assert!(!told.to_lowercase().contains("wrong password"), "{told:?}");
+        click(&client, "#import-cancel").await;
+        assert_eq!(std::fs::read(&vault).unwrap(), before);
+
+        page_holds_none_of(&client, &VECTOR_SECRETS).await;
+    }
+    .await;
+    let _ = client.close().await;
+    log_holds_none_of(&dir, &VECTOR_SECRETS);
+}
+
+/// Answers the system's save dialog (GTK's, opened by the app) with `path`:
+/// the file name field has the focus; the whole path typed there is taken.
+fn answer_save_dialog(display: &str, path: &Path) {
+    let xdotool = |args: &[&str]| {
+        Command::new("xdotool")
+            .args(args)
+            .env("DISPLAY", display)
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run xdotool ({e}); install it with: apt-get install xdotool"))
+    };
+    let started = Instant::now();
+    let window = loop {
+        let found = xdotool(&["search", "--onlyvisible", "--name", "^Export accounts$"]);
+        if let Some(id) = String::from_utf8_lossy(&found.stdout).lines().next() {
+            break id.to_owned();
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "the save dialog never opened"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    // The dialog maps before it takes keys.
+    std::thread::sleep(Duration::from_millis(500));
+    xdotool(&["windowfocus", "--sync", &window]);
+    xdotool(&["key", "--clearmodifiers", "ctrl+a"]);
+    xdotool(&["type", "--delay", "15", path.to_str().unwrap()]);
+    xdotool(&["key", "Return"]);
+}
+
+#[tokio::test]
+async fn export_to_aegis_and_back_move_to_phone_and_icons() {
+    let (_x, display) = xvfb();
+    let dir = scratch("export");
+    let vault = dir.join("vault.json");
+    let exported = dir.join("exported-aegis.json");
+    let accounts = [
+        ("GitHub", "ann", ACME),
+        ("Google", "ann@example.com", DROPPED),
+        ("Zyxwvu", "ann", PASTED),
+    ];
+    let (driver, client) = app(&display, &vault).await;
+    async {
+        click(&client, "#create").await;
+        for (issuer, name, secret) in accounts {
+            click(&client, "#show-add").await;
+            add_by_uri(&client, issuer, name, secret).await;
+            shows_totp(&client, issuer, secret).await;
+        }
+        rows(&client, 3).await;
+
+        // Icons, from the bundle: GitHub's and Google's; a letter for the unknown issuer.
+        for (issuer, title) in [("GitHub", "GitHub"), ("Google", "Google")] {
+            retrying(&format!("{issuer}'s icon"), || async {
+                let Some(row) = find_row(&client, issuer).await? else {
+                    return Ok(None);
+                };
+                let icon = row.find(Locator::Css(".avatar-brand")).await?;
+                Ok((icon.attr("title").await?.as_deref() == Some(title)).then_some(()))
+            })
+            .await;
+        }
+        retrying("the unknown issuer's letter", || async {
+            let Some(row) = find_row(&client, "Zyxwvu").await? else {
+                return Ok(None);
+            };
+            let icon = row.find(Locator::Css(".avatar-letter")).await?;
+            Ok((icon.attr("data-letter").await?.as_deref() == Some("Z")).then_some(()))
+        })
+        .await;
+        // The CSP still forbids any request beyond the app's own origin and IPC.
+        let csp: serde_json::Value =
+            serde_json::from_str(include_str!("../tauri.conf.json")).unwrap();
+        let csp = csp["app"]["security"]["csp"].as_str().unwrap();
+        for directive in csp.split(';').map(str::trim) {
+            let (name, sources) = directive.split_once(' ').unwrap_or((directive, ""));
+            let allowed: &[&str] = match name {
+                "connect-src" => &["ipc:", "http://ipc.localhost"],
+                "default-src" | "img-src" | "style-src" | "script-src" => &["'self'"],
+                _ => &["'none'"],
+            };
+            for source in sources.split_whitespace() {
+                assert!(allowed.contains(&source), "the CSP's {name} allows {source}: {csp}");
+            }
+        }
+        let fetched = js(
+            &client,
+            "return performance.getEntriesByType('resource').map((e) => e.name).filter((n) => !n.startsWith('tauri://') && !n.startsWith('ipc:') && !n.startsWith('http://ipc.localhost'))",
+        )
+        .await;
+        assert_eq!(fetched, serde_json::json!([]), "the page fetched something");
+
+        // Export to encrypted Aegis: the password twice, the path in the system's save dialog.
+        click(&client, "#show-export").await;
+        wait_for(&client, "#export-format").await.select_by_value("aegis").await.unwrap();
+        fill(&client, "#export-password", "export pw").await;
+        fill(&client, "#export-password-again", "export pw").await;
+        click(&client, "#export-save").await;
+        let display_owned = display.clone();
+        let target = exported.clone();
+        tokio::task::spawn_blocking(move || answer_save_dialog(&display_owned, &target))
+            .await
+            .unwrap();
+        status_shows(&client, "Exported").await;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&exported).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600, "the export is readable by others");
+        }
+        let text = std::fs::read_to_string(&exported).unwrap();
+        assert!(!text.contains(ACME) && text.contains("\"slots\""), "not an encrypted Aegis file");
+
+        // Move to phone: the QR code on screen, read back by twofold-scan,
+        // holds the vault's accounts (codes equal oathtool's).
+        click(&client, "#show-export").await;
+        click(&client, "#export-to-phone").await;
+        text_shows(&client, "#transfer-position", "1 of 1").await;
+        tokio::time::sleep(Duration::from_millis(600)).await;
+        let shot = client.screenshot().await.unwrap();
+        let found = twofold_app::accounts_in_image_file(&mut twofold_scan::Scanner::new(), &shot).unwrap();
+        assert_eq!(found.accounts.len(), 3, "the QR code on screen holds {} accounts", found.accounts.len());
+        let at = now();
+        for (issuer, name, secret) in accounts {
+            let account = found.accounts.iter().find(|a| a.issuer == issuer).unwrap();
+            assert_eq!(account.name, name);
+            let code = twofold_app::codes_at(account, at).code.to_string();
+            assert_eq!(code, oathtool(&["--totp"], secret, at), "{issuer}");
+        }
+        // A lock hides it.
+        click(&client, "#lock").await;
+        retrying("the QR code hidden on lock", || async {
+            Ok(client.find_all(Locator::Css("#transfer-qr")).await?.is_empty().then_some(()))
+        })
+        .await;
+        page_holds_no_secret(&client).await;
+    }
+    .await;
+    let _ = client.close().await;
+    drop(driver);
+    log_holds_none_of(&dir, &SECRETS);
+
+    // The export, imported into a fresh vault, gives the same accounts.
+    let fresh_dir = scratch("export-fresh");
+    let fresh = fresh_dir.join("vault.json");
+    let (_driver, client) = app(&display, &fresh).await;
+    async {
+        click(&client, "#create").await;
+        import_through_dialog(&client, exported.to_str().unwrap(), Some("export pw"), 3).await;
+        rows(&client, 3).await;
+        for (issuer, _, secret) in accounts {
+            shows_totp(&client, issuer, secret).await;
+        }
+    }
+    .await;
+    let _ = client.close().await;
+}
+
+#[tokio::test]
+async fn the_vaults_keys_change_in_settings_and_a_lock_can_require_the_password() {
+    let (_x, display) = xvfb();
+    let dir = scratch("keys");
+    let vault = dir.join("vault.json");
+    let (driver, client) = app(&display, &vault).await;
+    async {
+        // A keychain vault; a password is set, then changed (the present one asked).
+        click(&client, "#create").await;
+        click(&client, "#show-settings").await;
+        fill(&client, "#keys-new", "first pw").await;
+        fill(&client, "#keys-repeat", "first pw").await;
+        click(&client, "#keys-set-password").await;
+        status_shows(&client, "Password set").await;
+        text_shows(&client, "#keys-state", "password").await;
+        fill(&client, "#keys-current", "not it").await;
+        fill(&client, "#keys-new", "second pw").await;
+        fill(&client, "#keys-repeat", "second pw").await;
+        click(&client, "#keys-set-password").await;
+        text_shows(&client, "#keys-current-error", "").await;
+        fill(&client, "#keys-current", "first pw").await;
+        fill(&client, "#keys-new", "second pw").await;
+        fill(&client, "#keys-repeat", "second pw").await;
+        click(&client, "#keys-set-password").await;
+        status_shows(&client, "Password changed").await;
+    }
+    .await;
+    let _ = client.close().await;
+    drop(driver);
+    // The file opens with the new password, not the old one.
+    let wrong = twofold_vault::Vault::open(&vault, twofold_vault::Unlock::Password("first pw")).unwrap_err();
+    assert!(matches!(wrong, twofold_vault::VaultError::WrongPassword), "{wrong}");
+    drop(twofold_vault::Vault::open(&vault, twofold_vault::Unlock::Password("second pw")).unwrap());
+
+    let (_driver, client) = app(&display, &vault).await;
+    async {
+        // The keychain opens it at start; ask for the password after a lock.
+        click(&client, "#show-settings").await;
+        click(&client, "#pref-ask-password").await;
+        click(&client, "#save-settings").await;
+        status_shows(&client, "Settings saved").await;
+        retrying("the settings panel closed", || async {
+            Ok(client.find_all(Locator::Css("#settings")).await?.is_empty().then_some(()))
+        })
+        .await;
+        click(&client, "#lock").await;
+        wait_for(&client, "#password").await;
+        let refused = js(
+            &client,
+            "return window.__TAURI_INTERNALS__.invoke('unlock', { password: null }).then(() => 'opened', (e) => e.kind)",
+        )
+        .await;
+        assert_eq!(refused, "password_required", "the keychain opened the vault after a lock");
+        fill(&client, "#password", "second pw").await;
+        click(&client, "#unlock-password").await;
+        wait_for(&client, "#show-settings").await;
+        // The password removed (the keychain stays, so the vault keeps a way in).
+        click(&client, "#show-settings").await;
+        fill(&client, "#keys-current", "second pw").await;
+        click(&client, "#keys-remove-password").await;
+        status_shows(&client, "Password removed").await;
+        retrying("the keys without a password", || async {
+            let state = client.find(Locator::Css("#keys-state")).await?.text().await?;
+            Ok((!state.to_lowercase().contains("password")).then_some(()))
+        })
+        .await;
+    }
+    .await;
+    let _ = client.close().await;
+    let info = twofold_vault::inspect(&vault).unwrap();
+    assert!(info.has_keychain && !info.has_password, "{info:?}");
 }

@@ -26,6 +26,7 @@ export interface Row {
   nextCode: string | null;
   secondsLeft: number | null;
   period: number | null;
+  icon: string | null;
 }
 
 /** What an add did: the labels added, how many were there already, what could not be read. */
@@ -80,7 +81,69 @@ export interface FieldProblem {
 export type ManualForm = Record<"issuer" | "name" | "secret" | "kind" | "algorithm" | "digits" | "period" | "counter", string>;
 
 /** An account's new labels. */
-export type AccountEdit = { id: string; issuer: string; name: string; group: string | null; favourite: boolean };
+export type AccountEdit = { id: string; issuer: string; name: string; group: string | null; favourite: boolean; icon: string | null };
+
+/** A format of another app, and what Twofold does with it. */
+export interface FormatInfo {
+  name: string;
+  description: string;
+  canImport: boolean;
+  canExport: boolean;
+  canEncrypt: boolean;
+}
+
+/** An account of the file being imported, as the preview lists it; duplicate: the vault has it already (it will be skipped). */
+export interface PreviewAccount {
+  issuer: string;
+  name: string;
+  kind: string;
+  duplicate: boolean;
+}
+
+/** An entry of a file that could not be read, and why. */
+export interface EntryFailure {
+  entry: string;
+  reason: string;
+}
+
+/** Where an import stands: choose the format, give the password, or look at the preview. */
+export interface ImportStep {
+  state: "format" | "password" | "preview";
+  format: string | null;
+  accounts: PreviewAccount[];
+  failures: EntryFailure[];
+}
+
+/** What an import did: labels ("issuer: name") added and skipped, entries that failed. */
+export interface ImportSummary {
+  added: string[];
+  skipped: string[];
+  failures: EntryFailure[];
+}
+
+/** The files an export wrote. */
+export interface Exported {
+  files: string[];
+}
+
+/** The transfer QR codes: how many, and each account left out ("issuer: name: why"). */
+export interface TransferCount {
+  count: number;
+  leftOut: string[];
+}
+
+/** The vault's key slots. */
+export interface Keys {
+  keychain: boolean;
+  password: boolean;
+}
+
+/** Preferences kept outside the vault (they apply before it is unlocked). */
+export interface Preferences {
+  theme: "system" | "light" | "dark";
+  askPasswordAfterLock: boolean;
+  hideCodes: boolean;
+}
 
 /** Any rejection as an AppError: the app sends one, but a plugin or the webview may reject with a string or an Error. */
 export function errorOf(e: unknown): AppError {
@@ -205,6 +268,81 @@ export function cameraFrame(id: number, width: number, height: number, luma: Uin
 
 export function cameraStop(id: number): Promise<void> {
   return invoke("camera_stop", { id });
+}
+
+/** Every format Twofold knows, importable and exportable. */
+export function formats(): Promise<FormatInfo[]> {
+  return invoke("formats");
+}
+
+/** The file's bytes go as the raw body; the app keeps them until commit, cancel or lock, and says what it needs next. */
+export function importLoad(bytes: Uint8Array): Promise<ImportStep> {
+  return invoke("import_load", bytes);
+}
+
+/** Reads the loaded file again as `format` (null = the detected or last one) with `password`. */
+export function importOpen(format: string | null, password: string | null): Promise<ImportStep> {
+  return invoke("import_open", { format, password });
+}
+
+/** Adds the previewed accounts that are new. */
+export function importCommit(): Promise<ImportSummary> {
+  return invoke("import_commit");
+}
+
+/** Forgets the loaded file and its preview. */
+export function importCancel(): Promise<void> {
+  return invoke("import_cancel");
+}
+
+/** Opens the system's save dialog (from the app: the page never names a path); resolves to the chosen file's name, or null if cancelled. */
+export function chooseExportPath(defaultName: string): Promise<string | null> {
+  return invoke("choose_export_path", { fileName: defaultName });
+}
+
+/** Writes the export to the file chosen last; rejects with kind "exists" when a file the dialog did not ask about is there and `replace` is false; a null password writes a plain export. */
+export function exportTo(format: string, password: string | null, replace: boolean): Promise<Exported> {
+  return invoke("export_to", { format, password, replace });
+}
+
+/** How many Google Authenticator transfer QR codes hold the vault, and the accounts (with why) they cannot hold. */
+export function transferCount(): Promise<TransferCount> {
+  return invoke("transfer_count");
+}
+
+/** The PNG bytes of transfer QR code `index` (from 0). */
+export function transferCode(index: number): Promise<ArrayBuffer> {
+  return invoke("transfer_code", { index });
+}
+
+/** Which key slots the vault has. */
+export function keys(): Promise<Keys> {
+  return invoke("keys");
+}
+
+/** Sets or changes the password; `current` is required when the vault has one. */
+export function setPassword(current: string | null, password: string): Promise<void> {
+  return invoke("set_password", { current, password });
+}
+
+/** Rejects with kind "last_slot" when the password is the only way in. */
+export function removePassword(current: string): Promise<void> {
+  return invoke("remove_password", { current });
+}
+
+/** Adds or drops the keychain slot; `current` is required when the vault has a password. */
+export function setKeychain(enabled: boolean, current: string | null): Promise<void> {
+  return invoke("set_keychain", { enabled, current });
+}
+
+/** The preferences kept outside the vault (readable while locked). */
+export function preferences(): Promise<Preferences> {
+  return invoke("preferences");
+}
+
+/** Saves the preferences kept outside the vault. */
+export function setPreferences(preferences: Preferences): Promise<void> {
+  return invoke("set_preferences", { preferences });
 }
 
 /** Calls `cb` whenever the vault locks (button, idle timer); resolves to the unsubscribe. */

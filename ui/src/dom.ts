@@ -30,10 +30,3 @@ export function labelled(text: string, control: HTMLElement, attrs: Record<strin
 export function focusIn(node: HTMLElement): void {
   node.querySelector<HTMLElement>("[autofocus]")?.focus();
 }
-
-/** "123456" as "123 456", "12345678" as "1234 5678". */
-export function grouped(code: string): string {
-  if (code.length === 6) return `${code.slice(0, 3)} ${code.slice(3)}`;
-  if (code.length === 8) return `${code.slice(0, 4)} ${code.slice(4)}`;
-  return code;
-}

@@ -2,13 +2,22 @@
 // time (problem, first run, unlock, or the list), disposing the one before.
 // Everything secret stays in the Rust side; the page gets labels, codes and
 // seconds left.
+import { isImage } from "./adding";
 import * as api from "./api";
 import { el, focusIn, type View } from "./dom";
 import { firstRunScreen } from "./screens/first-run";
-import { listScreen, type ListScreen } from "./screens/list";
+import { listScreen, type ListOpening, type ListScreen } from "./screens/list";
 import { problemScreen } from "./screens/problem";
 import { unlockScreen } from "./screens/unlock";
-import { setStatus } from "./status";
+import { showError } from "./status";
+import { applyTheme } from "./theme";
+
+// The system's theme at once; the chosen one as soon as the app says it (it can while locked).
+applyTheme("system");
+void api
+  .preferences()
+  .then((prefs) => applyTheme(prefs.theme))
+  .catch(() => applyTheme("system"));
 
 const app = document.getElementById("app") as HTMLElement;
 /** The screen shown; the next one disposes it. */
@@ -24,8 +33,8 @@ function show(screen: View | null): void {
   if (screen) focusIn(screen.node);
 }
 
-function showList(note = ""): void {
-  const screen = listScreen({ leave, lock }, note);
+function showList(note = "", opening: ListOpening = null): void {
+  const screen = listScreen({ leave, lock }, note, opening);
   show(screen);
   list = screen;
 }
@@ -46,7 +55,7 @@ async function choose(): Promise<void> {
   show(null);
   const status = await api.status();
   if (status.problem) return show(problemScreen(status.problem));
-  if (!status.exists) return show(firstRunScreen(showList));
+  if (!status.exists) return show(firstRunScreen((note, importing) => showList(note, importing ? "import" : null)));
   if (!status.unlocked && status.autoOpen) {
     // The OS keychain is unlocked with the user's session: open at once.
     try {
@@ -69,7 +78,7 @@ function leave(): void {
 }
 
 function lock(): void {
-  api.lock().then(leave, (e) => setStatus(api.messageOf(e)));
+  api.lock().then(leave, (e) => showError(api.messageOf(e)));
 }
 
 // The app says when the vault locks (the button, the idle timer).
@@ -98,8 +107,9 @@ document.addEventListener("paste", (e) => {
 document.addEventListener("beforepaste", (e) => e.preventDefault());
 
 /**
- * An image file dropped anywhere on the list adds the accounts in its QR
- * codes. On every screen a drop is taken, so that the webview never
+ * A file dropped anywhere on the list: an image adds the accounts in its QR
+ * codes; any other file opens the import panel with it (another app's
+ * export). On every screen a drop is taken, so that the webview never
  * navigates to a dropped file.
  */
 document.addEventListener("dragover", (e) => e.preventDefault());
@@ -107,7 +117,9 @@ document.addEventListener("drop", (e) => {
   e.preventDefault();
   if (!list) return;
   const file = imageIn(e.dataTransfer) ?? e.dataTransfer?.files?.[0];
-  if (file) list.addImage(file);
+  if (!file) return;
+  if (isImage(file)) list.addImage(file);
+  else list.showImport(file);
 });
 
 /** Input in the window restarts the app's idle clock (reported at most every 10 s). */

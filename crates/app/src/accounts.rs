@@ -19,6 +19,20 @@ pub fn add(vault: &mut Vault, accounts: Vec<Account>) -> Result<Added, Error> {
     Ok(merge)
 }
 
+/// For each of `accounts` (read from a file, not yet added), whether an
+/// add would skip it: the vault, or an earlier one of them, already makes
+/// the same codes under the same labels (the rule of [`VaultData::merge`]).
+pub fn duplicates(data: &VaultData, accounts: &[Account]) -> Vec<bool> {
+    accounts
+        .iter()
+        .enumerate()
+        .map(|(index, account)| {
+            data.accounts.iter().any(|existing| existing.same_otp(account))
+                || accounts.iter().take(index).any(|earlier| earlier.same_otp(account))
+        })
+        .collect()
+}
+
 /// Where the account whose id is `id`, or the one id that starts with it
 /// (case and surrounding spaces ignored), is in the vault's list.
 pub fn find(data: &VaultData, id: &str) -> Result<usize, Error> {
@@ -120,5 +134,24 @@ mod tests {
         let codes = codes_at(&hotp, 1_700_000_000);
         assert_eq!((codes.code.as_str(), codes.next.as_str()), ("254676", "287922"));
         assert_eq!((codes.seconds_left, codes.period), (None, None));
+    }
+
+    #[test]
+    fn duplicates_are_marked_as_an_add_would_skip_them() {
+        let parse = |uri: &str| -> Account { uri.parse().unwrap() };
+        let mut data = VaultData::default();
+        data.merge(vec![parse(
+            "otpauth://totp/GitHub:ann?secret=JBSWY3DPEHPK3PXP&issuer=GitHub",
+        )]);
+        let file = vec![
+            parse("otpauth://totp/GitHub:ann?secret=JBSWY3DPEHPK3PXP&issuer=GitHub"),
+            parse("otpauth://totp/GitHub:ann?secret=GEZDGNBVGY3TQOJQ&issuer=GitHub"),
+            parse("otpauth://totp/GitLab:bob?secret=GEZDGNBVGY3TQOJQ&issuer=GitLab"),
+            parse("otpauth://totp/GitLab:bob?secret=GEZDGNBVGY3TQOJQ&issuer=GitLab"),
+        ];
+        let marks = duplicates(&data, &file);
+        assert_eq!(marks, [true, false, false, true]);
+        let merge = data.merge(file);
+        assert_eq!(merge.skipped.len(), marks.iter().filter(|&&m| m).count());
     }
 }

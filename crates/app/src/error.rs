@@ -39,6 +39,10 @@ pub enum ErrorKind {
     Export,
     /// The system clock is before 1970.
     Clock,
+    /// A file that is there already, and was not to be replaced unasked.
+    Exists,
+    /// A change that would leave the vault with no slot, so no way in.
+    LastSlot,
     /// Anything else (the OS random generator failing, a slot already there).
     Other,
 }
@@ -62,6 +66,8 @@ impl ErrorKind {
             Self::BadExport => "bad_export",
             Self::Export => "export",
             Self::Clock => "clock",
+            Self::Exists => "exists",
+            Self::LastSlot => "last_slot",
             Self::Other => "other",
         }
     }
@@ -143,6 +149,20 @@ pub enum Error {
         /// The OS error.
         source: std::io::Error,
     },
+    /// The preferences file cannot be read.
+    #[error("the preferences in {path} are damaged ({reason}); delete that file to start from the defaults")]
+    Preferences {
+        /// The file.
+        path: String,
+        /// What is wrong in it.
+        reason: String,
+    },
+    /// A new password that is empty.
+    #[error("password: empty; type the new password")]
+    EmptyPassword,
+    /// A change of the vault's keys, asked without its present password.
+    #[error("give the vault's present password to change how it opens")]
+    CurrentPasswordNeeded,
     /// The clock is before 1970.
     #[error("the system clock is before 1970; set the date, or no code can be right")]
     Clock,
@@ -153,7 +173,11 @@ impl Error {
     pub fn kind(&self) -> ErrorKind {
         match self {
             Self::Vault(error) => vault_kind(error),
-            Self::Payload(_) | Self::Link { .. } | Self::Account(_) | Self::UnknownFormatName(_) => ErrorKind::Invalid,
+            Self::Payload(_)
+            | Self::Link { .. }
+            | Self::Account(_)
+            | Self::UnknownFormatName(_)
+            | Self::EmptyPassword => ErrorKind::Invalid,
             Self::Image(_) | Self::ImageTooLarge(_) => ErrorKind::BadImage,
             Self::NoQrCode => ErrorKind::NoQrCode,
             Self::NoAccount(_) => ErrorKind::NoAccount,
@@ -163,7 +187,9 @@ impl Error {
             Self::Import(ImportError::WrongPassword { .. }) => ErrorKind::WrongPassword,
             Self::Import(_) | Self::ExportTooLarge { .. } => ErrorKind::BadExport,
             Self::Export(_) | Self::NotExportable(_) => ErrorKind::Export,
-            Self::Exists(_) | Self::File { .. } => ErrorKind::Io,
+            Self::Exists(_) => ErrorKind::Exists,
+            Self::File { .. } | Self::Preferences { .. } => ErrorKind::Io,
+            Self::CurrentPasswordNeeded => ErrorKind::PasswordRequired,
             Self::Clock => ErrorKind::Clock,
         }
     }
@@ -178,6 +204,7 @@ fn vault_kind(error: &VaultError) -> ErrorKind {
             ErrorKind::VaultDamaged
         }
         VaultError::Locked(_) => ErrorKind::VaultBusy,
+        VaultError::LastSlot => ErrorKind::LastSlot,
         VaultError::Io { .. }
         | VaultError::NotFound(_)
         | VaultError::AlreadyExists(_)

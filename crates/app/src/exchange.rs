@@ -91,6 +91,40 @@ pub fn export(accounts: &[Account], name: &str, password: Option<&str>) -> Resul
     Ok(format.export(accounts, ExportOptions { password })?)
 }
 
+/// The Google Authenticator transfer QR codes of a vault, for a phone to scan.
+pub struct Transfer {
+    /// PNG images of the QR codes, one a batch.
+    pub codes: Vec<Vec<u8>>,
+    /// `issuer: name: why` of each account Google's format cannot hold, left out.
+    pub left_out: Vec<String>,
+}
+
+/// The transfer QR codes of `accounts`: those Google's format can hold, the
+/// others named with the reason (one Steam account must not stop the move
+/// of all the others).
+pub fn transfer(accounts: &[Account]) -> Result<Transfer, Error> {
+    let (fit, left_out): (Vec<&Account>, Vec<String>) =
+        accounts
+            .iter()
+            .fold((Vec::new(), Vec::new()), |(mut fit, mut left_out), account| {
+                match twofold_otp::migration::check_exportable(account) {
+                    Ok(()) => fit.push(account),
+                    Err(reason) => left_out.push(reason.to_string()),
+                }
+                (fit, left_out)
+            });
+    let fit: Vec<Account> = fit.into_iter().cloned().collect();
+    let codes = if fit.is_empty() {
+        Vec::new()
+    } else {
+        export(&fit, "google-qr", None)?
+            .into_iter()
+            .map(|file| file.bytes)
+            .collect()
+    };
+    Ok(Transfer { codes, left_out })
+}
+
 /// `out.json` with suffix `-2` is `out-2.json`.
 pub fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
     let stem = path
@@ -204,7 +238,7 @@ mod tests {
         let _ = std::fs::remove_file(&path);
         write_private(&path, b"one", false).unwrap();
         let again = write_private(&path, b"two", false).unwrap_err();
-        assert_eq!(again.kind(), ErrorKind::Io);
+        assert_eq!(again.kind(), ErrorKind::Exists);
         assert_eq!(std::fs::read(&path).unwrap(), b"one");
         // A 0644 file replaced comes out 0600.
         #[cfg(unix)]
@@ -239,5 +273,23 @@ mod tests {
             .collect();
         assert!(left.is_empty(), "a temporary file was left behind");
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_transfer_leaves_out_only_what_google_cannot_hold_and_says_why() {
+        let accounts: Vec<Account> = [
+            "otpauth://totp/GitHub:ann?secret=JBSWY3DPEHPK3PXP&issuer=GitHub",
+            "steam://JBSWY3DPEHPK3PXP",
+            "otpauth://totp/Slow:ann?secret=JBSWY3DPEHPK3PXP&issuer=Slow&period=60",
+        ]
+        .iter()
+        .map(|uri| uri.parse().unwrap())
+        .collect();
+        let moved = transfer(&accounts).unwrap();
+        assert_eq!(moved.codes.len(), 1);
+        assert_eq!(moved.left_out.len(), 2, "{:?}", moved.left_out);
+        assert!(moved.left_out[0].contains("Steam"), "{:?}", moved.left_out);
+        assert!(moved.left_out[1].contains("Slow") && moved.left_out[1].contains("60 s"));
+        assert!(transfer(&accounts[1..2]).unwrap().codes.is_empty());
     }
 }

@@ -15,15 +15,19 @@ mod accounts;
 mod error;
 mod exchange;
 mod images;
+mod keys;
+mod preferences;
 mod vault;
 
-pub use accounts::{Added, Codes, add, codes_at, find, now};
+pub use accounts::{Added, Codes, add, codes_at, duplicates, find, now};
 pub use error::{Error, ErrorKind};
 pub use exchange::{
-    Import, ImportSummary, MAX_IMPORT_BYTES, export, format_named, import_into, read_export, read_import, with_suffix,
-    write_private,
+    Import, ImportSummary, MAX_IMPORT_BYTES, Transfer, export, format_named, import_into, read_export, read_import,
+    transfer, with_suffix, write_private,
 };
 pub use images::{
     FromImage, MAX_IMAGE_BYTES, accounts_in_found, accounts_in_image, accounts_in_image_file, accounts_in_uris,
 };
+pub use keys::{KeyChange, change_keys};
+pub use preferences::{Preferences, Theme, load_preferences, preferences_path, save_preferences};
 pub use vault::{Opening, create, open, open_with};

@@ -57,3 +57,93 @@ fn opening_uses_a_given_password_or_says_to_ask_for_one() {
         .unwrap();
     assert_eq!(damaged.kind(), ErrorKind::VaultDamaged);
 }
+
+/// A key store in memory: the keychain slot's steps without the Secret Service.
+#[derive(Default)]
+struct MemoryKeychain(std::sync::Mutex<std::collections::HashMap<String, Vec<u8>>>);
+
+impl twofold_vault::KeyStore for MemoryKeychain {
+    fn store(&self, vault_id: &str, key: &[u8]) -> Result<(), twofold_vault::KeychainError> {
+        self.0.lock().unwrap().insert(vault_id.to_owned(), key.to_vec());
+        Ok(())
+    }
+    fn load(&self, vault_id: &str) -> Result<zeroize::Zeroizing<Vec<u8>>, twofold_vault::KeychainError> {
+        let keys = self.0.lock().unwrap();
+        let key = keys.get(vault_id).ok_or(twofold_vault::KeychainError::Missing)?;
+        Ok(zeroize::Zeroizing::new(key.clone()))
+    }
+    fn delete(&self, vault_id: &str) -> Result<(), twofold_vault::KeychainError> {
+        self.0.lock().unwrap().remove(vault_id);
+        Ok(())
+    }
+}
+
+#[test]
+fn a_key_change_needs_the_present_password_and_never_leaves_the_vault_without_a_way_in() {
+    use twofold_app::KeyChange;
+    let path = scratch("keys");
+    let keychain = MemoryKeychain::default();
+    let mut vault = twofold_app::create(&path, Some("old"), None).unwrap();
+    let kind = |r: Result<(), twofold_app::Error>| r.err().unwrap().kind();
+
+    assert_eq!(
+        kind(twofold_app::change_keys(
+            &mut vault,
+            None,
+            KeyChange::SetPassword("new"),
+            &keychain
+        )),
+        ErrorKind::PasswordRequired
+    );
+    assert_eq!(
+        kind(twofold_app::change_keys(
+            &mut vault,
+            Some("wrong"),
+            KeyChange::RemovePassword,
+            &keychain
+        )),
+        ErrorKind::WrongPassword
+    );
+    assert_eq!(
+        kind(twofold_app::change_keys(
+            &mut vault,
+            Some("old"),
+            KeyChange::RemovePassword,
+            &keychain
+        )),
+        ErrorKind::LastSlot,
+        "the password was the only way in"
+    );
+    assert_eq!(
+        kind(twofold_app::change_keys(
+            &mut vault,
+            Some("old"),
+            KeyChange::SetPassword(""),
+            &keychain
+        )),
+        ErrorKind::Invalid
+    );
+    twofold_app::change_keys(&mut vault, Some("old"), KeyChange::SetPassword("new"), &keychain).unwrap();
+    drop(vault);
+    let refused = twofold_app::open(&path, Unlock::Password("old")).err().unwrap();
+    assert_eq!(refused.kind(), ErrorKind::WrongPassword);
+    let mut vault = twofold_app::open(&path, Unlock::Password("new")).unwrap();
+
+    twofold_app::change_keys(&mut vault, Some("new"), KeyChange::Keychain(true), &keychain).unwrap();
+    twofold_app::change_keys(&mut vault, Some("new"), KeyChange::RemovePassword, &keychain).unwrap();
+    assert!(!vault.has_password() && vault.has_keychain());
+    // Keychain only: turning it off would leave no way in; no password is asked for.
+    assert_eq!(
+        kind(twofold_app::change_keys(
+            &mut vault,
+            None,
+            KeyChange::Keychain(false),
+            &keychain
+        )),
+        ErrorKind::LastSlot
+    );
+    twofold_app::change_keys(&mut vault, None, KeyChange::SetPassword("again"), &keychain).unwrap();
+    drop(vault);
+    drop(twofold_app::open(&path, Unlock::Keychain(&keychain)).unwrap());
+    drop(twofold_app::open(&path, Unlock::Password("again")).unwrap());
+}

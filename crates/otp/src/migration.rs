@@ -256,6 +256,12 @@ fn account_from_wire(parameters: &mut wire::OtpParameters) -> Result<Account, St
         .map_err(|error| error.to_string())
 }
 
+/// Whether `account` fits a Google Authenticator export, and why not:
+/// Google has no Steam, no period but 30 s, and 6 or 8 digits only.
+pub fn check_exportable(account: &Account) -> Result<(), MigrationError> {
+    account_to_wire(account).map(drop)
+}
+
 fn account_to_wire(account: &Account) -> Result<wire::OtpParameters, MigrationError> {
     let unsupported = |reason: &str| MigrationError::Unsupported {
         label: format!("{}: {}", account.issuer, account.name),

@@ -138,31 +138,29 @@ fn password_slot(uuid: &str, vault_key: &Key, password: &str, kdf: KdfParams) ->
 }
 
 /// Unwraps the vault key from the slot that `unlock` names.
-fn unwrap_key(path: &Path, header: &Header, unlock: &Unlock<'_>) -> Result<Key, VaultError> {
+fn unwrap_key(path: &Path, uuid: &str, slots: &[Slot], unlock: &Unlock<'_>) -> Result<Key, VaultError> {
     let corrupt = |reason: &str| VaultError::Corrupt {
         path: path.to_path_buf(),
         reason: reason.to_owned(),
     };
     match unlock {
         Unlock::Keychain(store) => {
-            let (nonce, sealed) = header
-                .slots
+            let (nonce, sealed) = slots
                 .iter()
                 .find_map(|slot| match slot {
                     Slot::Keychain { nonce, key } => Some((nonce, key)),
                     Slot::Password { .. } => None,
                 })
                 .ok_or(VaultError::NoKeychainSlot)?;
-            let stored = store.load(&header.uuid)?;
+            let stored = store.load(uuid)?;
             let slot_key = Key::from_slice(&stored).ok_or(VaultError::KeychainKeyMismatch)?;
             let vault_key = slot_key
-                .open(nonce, sealed, &slot_aad(&header.uuid, "keychain"))
+                .open(nonce, sealed, &slot_aad(uuid, "keychain"))
                 .ok_or(VaultError::KeychainKeyMismatch)?;
             Key::from_slice(&vault_key).ok_or_else(|| corrupt("the keychain slot holds a key of the wrong size"))
         }
         Unlock::Password(password) => {
-            let (kdf, params, salt, nonce, sealed) = header
-                .slots
+            let (kdf, params, salt, nonce, sealed) = slots
                 .iter()
                 .find_map(|slot| match slot {
                     Slot::Password {
@@ -180,7 +178,7 @@ fn unwrap_key(path: &Path, header: &Header, unlock: &Unlock<'_>) -> Result<Key, 
             }
             let slot_key = params.derive(password.as_bytes(), salt)?;
             let vault_key = slot_key
-                .open(nonce, sealed, &slot_aad(&header.uuid, "password"))
+                .open(nonce, sealed, &slot_aad(uuid, "password"))
                 .ok_or(VaultError::WrongPassword)?;
             Key::from_slice(&vault_key).ok_or_else(|| corrupt("the password slot holds a key of the wrong size"))
         }
@@ -283,6 +281,13 @@ impl Vault {
         self.slots.iter().any(|s| matches!(s, Slot::Password { .. }))
     }
 
+    /// Whether `password` opens this vault's password slot: asked again
+    /// before a slot changes, so that an unlocked window left alone cannot
+    /// be given a password of someone else's choosing.
+    pub fn check_password(&self, password: &str) -> Result<(), VaultError> {
+        unwrap_key(&self.path, &self.uuid, &self.slots, &Unlock::Password(password)).map(drop)
+    }
+
     /// Adds a password slot, or replaces the password of the existing one; saves.
     pub fn set_password(&mut self, password: &str, kdf: KdfParams) -> Result<(), VaultError> {
         let slot = password_slot(&self.uuid, &self.key, password, kdf)?;
@@ -352,7 +357,7 @@ fn seal(path: &Path, uuid: &str, slots: &[Slot], key: &Key, data: &VaultData) ->
 /// Parses, unlocks and decrypts a vault file's bytes; `path` names it in errors.
 fn unseal(path: &Path, bytes: &[u8], unlock: &Unlock<'_>) -> Result<(Header, Key, VaultData), VaultError> {
     let parsed = parse_file(path, bytes)?;
-    let key = unwrap_key(path, &parsed.header, unlock)?;
+    let key = unwrap_key(path, &parsed.header.uuid, &parsed.header.slots, unlock)?;
     let corrupt = |reason: String| VaultError::Corrupt {
         path: path.to_path_buf(),
         reason,

@@ -92,12 +92,24 @@ pub(crate) fn edit(
     name: String,
     group: Option<String>,
     favourite: bool,
+    icon: Option<String>,
 ) -> Result<(), AppError> {
-    reply(change(&session, &id, |account| {
-        account.set_labels(&issuer, &name, group.as_deref())?;
-        account.favourite = favourite;
-        Ok(())
-    }))
+    reply((|| {
+        // A bundled icon's name (simple-icons slugs are lowercase letters and
+        // digits), or `letter`; never a path or a link.
+        let bundled = |icon: &str| {
+            !icon.is_empty() && icon.len() <= 64 && icon.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        };
+        if icon.as_deref().is_some_and(|icon| !bundled(icon)) {
+            return Err(AppError::new("invalid", "icon: not the name of a bundled icon"));
+        }
+        change(&session, &id, |account| {
+            account.set_labels(&issuer, &name, group.as_deref())?;
+            account.favourite = favourite;
+            account.icon = icon;
+            Ok(())
+        })
+    })())
 }
 
 /// Deletes an account (the page asks first).

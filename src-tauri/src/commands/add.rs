@@ -6,7 +6,7 @@ use twofold_otp::Account;
 use twofold_scan::Scanner;
 use zeroize::Zeroizing;
 
-use super::{blocking, raw_body, reply};
+use super::{Body, blocking, raw_body, reply};
 use crate::clipboard::Clipboard;
 use crate::error::{AppError, FieldProblem};
 use crate::session::Session;
@@ -28,7 +28,7 @@ pub(crate) fn add_uri(session: State<'_, Session>, uri: Zeroizing<String>) -> Re
 /// Adds the accounts in the QR codes of an image file, sent as the raw body.
 #[tauri::command]
 pub(crate) async fn add_image(app: AppHandle, request: tauri::ipc::Request<'_>) -> Result<Added, AppError> {
-    let bytes = raw_body(&request);
+    let bytes = raw_body(&request, Body::Image);
     reply(
         blocking(app, move |app| {
             let found = twofold_app::accounts_in_image_file(&mut Scanner::new(), &bytes?)?;

@@ -6,7 +6,7 @@ use tauri::{AppHandle, Manager as _, State};
 use twofold_scan::Scanner;
 
 use super::add::add;
-use super::{blocking, raw_body, reply};
+use super::{Body, blocking, raw_body, reply};
 use crate::capture::camera::{Camera, MAX_FRAME_PIXELS, Scanned, ended};
 use crate::capture::screen::{self, Offers};
 use crate::error::AppError;
@@ -152,7 +152,7 @@ pub(crate) async fn camera_frame(app: AppHandle, request: tauri::ipc::Request<'_
                 format!("a {width}x{height} frame is larger than any webcam's"),
             ));
         }
-        Ok::<_, AppError>((id, width, height, raw_body(&request)?))
+        Ok::<_, AppError>((id, width, height, raw_body(&request, Body::Image)?))
     })();
     reply(
         blocking(app, move |app| {

@@ -9,6 +9,7 @@
 pub(crate) mod accounts;
 pub(crate) mod add;
 pub(crate) mod capture;
+pub(crate) mod exchange;
 pub(crate) mod settings;
 pub(crate) mod vault;
 
@@ -39,40 +40,51 @@ pub(crate) fn reply<T: Serialize>(result: Result<T, AppError>) -> Result<T, AppE
             Ok(value) => serde_json::to_string(value),
             Err(error) => serde_json::to_string(error),
         };
-        if let Ok(line) = line {
+        if let Ok(mut line) = line {
             use std::io::Write as _;
+            // One write of the whole line: commands reply from several
+            // threads, and `writeln!` may write the text and its newline
+            // apart, so that two replies end up on one line.
+            line.push('\n');
             let mut options = std::fs::OpenOptions::new();
             options.create(true).append(true);
             #[cfg(unix)]
             std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
             if let Ok(mut file) = options.open(path) {
-                let _ = writeln!(file, "{line}");
+                let _ = file.write_all(line.as_bytes());
             }
         }
     }
     result
 }
 
-/// The most bytes a raw body may carry: the largest image file read.
-const MAX_BODY_BYTES: usize = twofold_app::MAX_IMAGE_BYTES;
+/// What a raw body is, and the most bytes it may carry.
+#[derive(Clone, Copy)]
+pub(crate) enum Body {
+    /// An image file or a camera frame: at most the largest image file read.
+    Image,
+    /// Another app's export file: at most the largest export read.
+    Export,
+}
 
-/// The raw body of a request (an image file, a camera frame), copied into
-/// a buffer that is wiped when dropped. Tauri sends a `Uint8Array` raw
-/// through its custom protocol, but as a JSON array of numbers when it has
-/// fallen back to `postMessage`: both are taken.
-pub(crate) fn raw_body(request: &tauri::ipc::Request<'_>) -> Result<zeroize::Zeroizing<Vec<u8>>, AppError> {
-    let too_large = || {
-        AppError::new(
-            "bad_image",
-            format!("over {} MB sent; use a smaller image", MAX_BODY_BYTES >> 20),
-        )
+/// The raw body of a request (an image file, a camera frame, an export
+/// file), copied into a buffer that is wiped when dropped. Tauri sends a
+/// `Uint8Array` raw through its custom protocol, but as a JSON array of
+/// numbers when it has fallen back to `postMessage`: both are taken.
+pub(crate) fn raw_body(request: &tauri::ipc::Request<'_>, body: Body) -> Result<zeroize::Zeroizing<Vec<u8>>, AppError> {
+    let (limit, kind, what) = match body {
+        Body::Image => (twofold_app::MAX_IMAGE_BYTES, "bad_image", "image"),
+        Body::Export => (
+            usize::try_from(twofold_app::MAX_IMPORT_BYTES).unwrap_or(usize::MAX),
+            "bad_export",
+            "file; no authenticator export is that large",
+        ),
     };
+    let too_large = || AppError::new(kind, format!("over {} MB sent; use a smaller {what}", limit >> 20));
     match request.body() {
-        tauri::ipc::InvokeBody::Raw(bytes) if bytes.len() > MAX_BODY_BYTES => Err(too_large()),
+        tauri::ipc::InvokeBody::Raw(bytes) if bytes.len() > limit => Err(too_large()),
         tauri::ipc::InvokeBody::Raw(bytes) => Ok(zeroize::Zeroizing::new(bytes.clone())),
-        tauri::ipc::InvokeBody::Json(serde_json::Value::Array(numbers)) if numbers.len() > MAX_BODY_BYTES => {
-            Err(too_large())
-        }
+        tauri::ipc::InvokeBody::Json(serde_json::Value::Array(numbers)) if numbers.len() > limit => Err(too_large()),
         tauri::ipc::InvokeBody::Json(serde_json::Value::Array(numbers)) => {
             let mut bytes = zeroize::Zeroizing::new(Vec::with_capacity(numbers.len()));
             for number in numbers {

@@ -1,11 +1,15 @@
-//! The vault's settings: clipboard and auto-lock times.
+//! The vault's settings (clipboard and auto-lock times), its keys, and the
+//! app's preferences.
 
-use tauri::State;
+use tauri::{AppHandle, Manager as _, State};
+use twofold_app::KeyChange;
+use twofold_vault::SystemKeychain;
+use zeroize::Zeroizing;
 
-use super::reply;
+use super::{blocking, reply};
 use crate::error::AppError;
-use crate::session::Session;
-use crate::view::Settings;
+use crate::session::{Session, given};
+use crate::view::{Keys, Preferences, Settings};
 
 /// Longest clipboard timeout and idle time a setting takes: an hour, a day.
 const MAX_CLIPBOARD_SECONDS: u32 = 3600;
@@ -44,4 +48,110 @@ pub(crate) fn set_settings(session: State<'_, Session>, settings: Settings) -> R
             Ok(vault.save().map_err(twofold_app::Error::from)?)
         })
     })())
+}
+
+/// The app's preferences (theme, codes hidden, the password after a lock);
+/// they are read while locked too.
+#[tauri::command(async)]
+pub(crate) fn preferences(session: State<'_, Session>) -> Result<Preferences, AppError> {
+    reply(session.preferences().map(|p| Preferences {
+        theme: p.theme,
+        ask_password_after_lock: p.ask_password_after_lock,
+        hide_codes: p.hide_codes,
+    }))
+}
+
+/// Changes the preferences. Asking for the password after a lock needs the
+/// vault unlocked and a password slot: a lock must not shut the user out.
+#[tauri::command(async)]
+pub(crate) fn set_preferences(session: State<'_, Session>, preferences: Preferences) -> Result<(), AppError> {
+    reply((|| {
+        let mut kept = session.preferences()?;
+        if preferences.ask_password_after_lock && !kept.ask_password_after_lock {
+            let has_password = session.with_vault(|vault| Ok(vault.has_password()))?;
+            if !has_password {
+                return Err(AppError::new(
+                    "invalid",
+                    "the vault has no password to ask for; set one first (Settings, Keys)",
+                ));
+            }
+        }
+        kept.theme = preferences.theme;
+        kept.hide_codes = preferences.hide_codes;
+        kept.ask_password_after_lock = preferences.ask_password_after_lock;
+        kept.password_needed &= kept.ask_password_after_lock;
+        session.set_preferences(&kept)
+    })())
+}
+
+/// How the vault opens: its keychain and password slots.
+#[tauri::command(async)]
+pub(crate) fn keys(session: State<'_, Session>) -> Result<Keys, AppError> {
+    reply(session.with_vault(|vault| {
+        Ok(Keys {
+            keychain: vault.has_keychain(),
+            password: vault.has_password(),
+        })
+    }))
+}
+
+/// Makes a change of the vault's slots, after checking the present password
+/// when it has one (Argon2id, so on the blocking pool).
+async fn change_keys(
+    app: AppHandle,
+    current: Option<Zeroizing<String>>,
+    change: impl FnOnce(&mut twofold_vault::Vault, Option<&str>) -> Result<(), twofold_app::Error> + Send + 'static,
+) -> Result<(), AppError> {
+    reply(
+        blocking(app, move |app| {
+            let session = app.state::<Session>();
+            session.with_vault_mut(|vault| Ok(change(vault, given(&current))?))?;
+            // A vault without a password cannot ask for one after a lock.
+            if !session.with_vault(|vault| Ok(vault.has_password()))? {
+                let mut preferences = session.preferences()?;
+                if preferences.ask_password_after_lock {
+                    preferences.ask_password_after_lock = false;
+                    preferences.password_needed = false;
+                    session.set_preferences(&preferences)?;
+                }
+            }
+            Ok(())
+        })
+        .await,
+    )
+}
+
+/// Sets the vault's password, or changes it (`current`: the present one).
+#[tauri::command]
+pub(crate) async fn set_password(
+    app: AppHandle,
+    current: Option<Zeroizing<String>>,
+    password: Zeroizing<String>,
+) -> Result<(), AppError> {
+    change_keys(app, current, move |vault, current| {
+        twofold_app::change_keys(vault, current, KeyChange::SetPassword(&password), &SystemKeychain)
+    })
+    .await
+}
+
+/// Removes the vault's password; refused when it is the only way in.
+#[tauri::command]
+pub(crate) async fn remove_password(app: AppHandle, current: Option<Zeroizing<String>>) -> Result<(), AppError> {
+    change_keys(app, current, |vault, current| {
+        twofold_app::change_keys(vault, current, KeyChange::RemovePassword, &SystemKeychain)
+    })
+    .await
+}
+
+/// Turns the keychain slot on or off; off is refused when it is the only way in.
+#[tauri::command]
+pub(crate) async fn set_keychain(
+    app: AppHandle,
+    enabled: bool,
+    current: Option<Zeroizing<String>>,
+) -> Result<(), AppError> {
+    change_keys(app, current, move |vault, current| {
+        twofold_app::change_keys(vault, current, KeyChange::Keychain(enabled), &SystemKeychain)
+    })
+    .await
 }

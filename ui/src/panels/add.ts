@@ -36,7 +36,8 @@ export function addPanel(host: PanelHost, choices: AddChoices): View {
   scans.append(button("scan-screen", "Scan screen", choices.scanScreen), button("scan-camera", "Scan with camera", choices.scanCamera));
   const manual = el("details", { id: "manual" });
   manual.append(el("summary", {}, "Or enter a setup key by hand"), manualForm(host));
-  node.append(el("h2", {}, "Add accounts"), row, fileLabel, scans, manual, button("close-add", "Close", () => host.close()));
+  const tip = el("p", { class: "muted hint" }, "Or drop or paste (Ctrl+V) a screenshot of a QR code anywhere in this window.");
+  node.append(el("h2", {}, "Add accounts"), row, fileLabel, tip, scans, manual, button("close-add", "Close", () => host.close()));
   return { node, dispose() {} };
 }
 

@@ -1,40 +1,260 @@
-// How long a copied code stays on the clipboard, and after how long idle the vault locks.
+// Settings: the vault's keys (keychain, password), what a lock asks for, the
+// theme, hidden codes, how long a copied code stays, and the idle lock.
 import * as api from "../api";
 import { button, el, type View } from "../dom";
-import { setStatus } from "../status";
+import { keysState, keysTrouble, passwordProblem, removePasswordBlocked } from "../import-model";
+import { setStatus, showError } from "../status";
+import { applyTheme } from "../theme";
 import type { PanelHost } from "./host";
+import "./exchange.css";
 
-/** `current` is fetched first, so that nothing typed is overwritten by a late reply. */
-export function settingsPanel(host: PanelHost, current: api.Settings): View {
-  const form = el("form", { id: "settings", class: "card", "aria-label": "Settings" });
+const THEMES: { value: api.Preferences["theme"]; label: string }[] = [
+  { value: "system", label: "System" },
+  { value: "light", label: "Light" },
+  { value: "dark", label: "Dark" },
+];
+
+const ASK_LINE = "Without it, a vault with a keychain slot reopens with one click after a lock.";
+const ASK_BLOCKED = "The vault has no password: set one first.";
+
+/** `current`, `keys` and `prefs` are fetched first, so that nothing typed is overwritten by a late reply. */
+export function settingsPanel(host: PanelHost, current: api.Settings, keys: api.Keys, prefs: api.Preferences): View {
+  let alive = true;
+  /** A key change is under way: the key buttons wait for it. */
+  let busy = false;
+  /** The preferences as the app last saved them. */
+  let saved: api.Preferences = { ...prefs };
+
+  const node = el("section", { id: "settings", class: "card exchange settings", "aria-label": "Settings" });
+
+  // Keys.
+  const state = el("p", { id: "keys-state" });
+  const keychain = el("input", { id: "keys-keychain", type: "checkbox" });
+  const keychainLabel = el("label", { class: "check" });
+  keychainLabel.append(keychain, " Open with the system keychain");
+  const currentPassword = el("input", { id: "keys-current", type: "password", autocomplete: "current-password", "aria-describedby": "keys-current-error" });
+  const currentError = el("span", { id: "keys-current-error", class: "error field-error", role: "alert" });
+  const currentLabel = el("label", {}, "Current password ");
+  currentLabel.append(currentPassword, currentError);
+  const passwordTitle = el("h4");
+  const fresh = el("input", { id: "keys-new", type: "password", autocomplete: "new-password", "aria-describedby": "keys-new-error" });
+  const repeat = el("input", { id: "keys-repeat", type: "password", autocomplete: "new-password", "aria-describedby": "keys-new-error" });
+  const freshError = el("span", { id: "keys-new-error", class: "error field-error", role: "alert" });
+  const freshLabel = el("label", {}, "New password ");
+  freshLabel.append(fresh);
+  const repeatLabel = el("label", {}, "The new password again ");
+  repeatLabel.append(repeat, freshError);
+  const setPassword = el("button", { id: "keys-set-password", type: "submit" });
+  const removePassword = button("keys-remove-password", "Remove password", () => void remove());
+  const removeReason = el("p", { id: "keys-remove-reason", class: "muted" });
+  removePassword.setAttribute("aria-describedby", removeReason.id);
+  const keysError = el("p", { id: "keys-error", class: "error", role: "alert" });
+  const keyButtons = el("div", { class: "toolbar" });
+  keyButtons.append(setPassword, removePassword);
+  const keysForm = el("form", { id: "keys-form", class: "settings-section", novalidate: "", "aria-labelledby": "keys-heading" });
+  keysForm.append(el("h3", { id: "keys-heading" }, "Keys"), state, keychainLabel, currentLabel, passwordTitle, freshLabel, repeatLabel, keyButtons, removeReason, keysError);
+
+  // Preferences, the clipboard and the idle lock.
+  const form = el("form", { id: "settings-form", class: "settings-section", novalidate: "" });
+  const ask = el("input", { id: "pref-ask-password", type: "checkbox", "aria-describedby": "pref-ask-line pref-ask-reason" });
+  ask.checked = prefs.askPasswordAfterLock;
+  const askLabel = el("label", { class: "check" });
+  askLabel.append(ask, " After a lock, ask for the password");
+  const askLine = el("p", { id: "pref-ask-line", class: "muted" }, ASK_LINE);
+  const askReason = el("p", { id: "pref-ask-reason", class: "muted" });
+  const theme = el("select", { id: "pref-theme" });
+  for (const t of THEMES) theme.append(el("option", { value: t.value }, t.label));
+  theme.value = prefs.theme;
+  const themeLabel = el("label", {}, "Theme ");
+  themeLabel.append(theme);
+  const hide = el("input", { id: "pref-hide-codes", type: "checkbox" });
+  hide.checked = prefs.hideCodes;
+  const hideLabel = el("label", { class: "check" });
+  hideLabel.append(hide, " Hide codes until clicked");
   const number = (id: string, label: string, value: number) => {
     const input = el("input", { id, type: "number", min: "0", step: "1" });
     input.value = String(value);
     const wrap = el("label", {}, `${label} `);
     wrap.append(input);
-    form.append(wrap);
-    return input;
+    return { input, wrap };
   };
-  form.append(el("h2", {}, "Settings"));
   const clipboard = number("clipboard-seconds", "Clear the clipboard after (seconds, 0 = never)", current.clipboardSeconds);
-  clipboard.setAttribute("autofocus", "");
   const idle = number("auto-lock-minutes", "Lock after idle (minutes, 0 = never)", current.autoLockMinutes);
-  const error = el("p", { class: "error", role: "alert" });
-  form.append(el("button", { id: "save-settings", class: "primary", type: "submit" }, "Save"), button("close-settings", "Close", () => host.close()), error);
+  const error = el("p", { id: "settings-error", class: "error", role: "alert" });
+  const actions = el("div", { class: "toolbar exchange-actions" });
+  actions.append(el("button", { id: "save-settings", class: "primary", type: "submit" }, "Save"), button("close-settings", "Close", () => host.close()));
+  form.append(
+    el("h3", {}, "Lock"),
+    askLabel,
+    askLine,
+    askReason,
+    idle.wrap,
+    el("h3", {}, "Look"),
+    themeLabel,
+    hideLabel,
+    el("h3", {}, "Clipboard"),
+    clipboard.wrap,
+    actions,
+    error,
+  );
+  clipboard.input.setAttribute("autofocus", "");
+
+  node.append(el("h2", {}, "Settings"), keysForm, form);
+
+  const clearKeyFields = () => {
+    currentPassword.value = "";
+    fresh.value = "";
+    repeat.value = "";
+  };
+
+  const clearKeyErrors = () => {
+    currentError.textContent = "";
+    freshError.textContent = "";
+    keysError.textContent = "";
+    for (const field of [currentPassword, fresh, repeat]) field.removeAttribute("aria-invalid");
+  };
+
+  const fieldWrong = (field: HTMLInputElement, where: HTMLElement, text: string) => {
+    where.textContent = text;
+    field.setAttribute("aria-invalid", "true");
+    field.focus();
+  };
+
+  /** Shows the key slots as `keys` has them. */
+  const renderKeys = () => {
+    state.textContent = keysState(keys);
+    keychain.checked = keys.keychain;
+    currentLabel.hidden = !keys.password;
+    passwordTitle.textContent = keys.password ? "Change the password" : "Set a password";
+    setPassword.textContent = keys.password ? "Change password" : "Set a password";
+    removePassword.hidden = !keys.password;
+    const blocked = keys.password ? removePasswordBlocked(keys) : null;
+    removePassword.disabled = busy || !!blocked;
+    removeReason.textContent = blocked ?? "";
+    removeReason.hidden = !blocked;
+    setPassword.disabled = busy;
+    keychain.disabled = busy;
+    ask.disabled = !keys.password;
+    askReason.textContent = keys.password ? "" : ASK_BLOCKED;
+    askReason.hidden = keys.password;
+  };
+
+  /** The current password, or null after saying it is missing (only asked when the vault has one). */
+  const currentOrAsk = (): string | null | undefined => {
+    if (!keys.password) return null;
+    if (currentPassword.value === "") {
+      fieldWrong(currentPassword, currentError, "Give the current password first.");
+      return undefined;
+    }
+    return currentPassword.value;
+  };
+
+  /** Runs a key change, then reads the slots again; `done` is the status line. */
+  const change = async (run: () => Promise<void>, done: string) => {
+    busy = true;
+    renderKeys();
+    try {
+      await run();
+      if (!alive) return;
+      clearKeyFields();
+      setStatus(done);
+      try {
+        keys = await api.keys();
+      } catch (e) {
+        if (alive) keysError.textContent = api.messageOf(e);
+      }
+    } catch (e) {
+      if (!alive) return;
+      const failure = api.errorOf(e);
+      if (failure.kind === "locked") return;
+      const trouble = keysTrouble(failure.kind, failure.message);
+      if (trouble.field === "current") {
+        currentPassword.value = "";
+        fieldWrong(currentPassword, currentError, trouble.message);
+      } else keysError.textContent = trouble.message;
+    } finally {
+      busy = false;
+      if (alive) renderKeys();
+    }
+  };
+
+  keychain.addEventListener("change", () => {
+    const enabled = keychain.checked;
+    // Shown as it is until the app says it changed.
+    keychain.checked = keys.keychain;
+    if (busy) return;
+    clearKeyErrors();
+    const given = currentOrAsk();
+    if (given === undefined) return;
+    void change(() => api.setKeychain(enabled, given), enabled ? "The keychain now opens the vault" : "The keychain no longer opens the vault");
+  });
+
+  keysForm.addEventListener("submit", (e) => {
+    e.preventDefault();
+    if (busy) return;
+    clearKeyErrors();
+    const given = currentOrAsk();
+    if (given === undefined) return;
+    const problem = passwordProblem(fresh.value, repeat.value);
+    if (problem) {
+      fieldWrong(fresh.value === "" ? fresh : repeat, freshError, problem);
+      return;
+    }
+    const password = fresh.value;
+    const had = keys.password;
+    void change(() => api.setPassword(given, password), had ? "Password changed" : "Password set");
+  });
+
+  const remove = async () => {
+    if (busy || removePasswordBlocked(keys)) return;
+    clearKeyErrors();
+    const given = currentOrAsk();
+    if (!given) return;
+    await change(() => api.removePassword(given), "Password removed");
+  };
+
+  theme.addEventListener("change", async () => {
+    const chosen = theme.value as api.Preferences["theme"];
+    applyTheme(chosen);
+    const wanted = { ...saved, theme: chosen };
+    try {
+      await api.setPreferences(wanted);
+      saved = wanted;
+    } catch (e) {
+      if (alive) showError(api.messageOf(e));
+    }
+  });
+
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
-    const settings = { clipboardSeconds: Number(clipboard.value), autoLockMinutes: Number(idle.value) };
+    const settings = { clipboardSeconds: Number(clipboard.input.value), autoLockMinutes: Number(idle.input.value) };
     if (!Number.isInteger(settings.clipboardSeconds) || !Number.isInteger(settings.autoLockMinutes) || settings.clipboardSeconds < 0 || settings.autoLockMinutes < 0) {
       error.textContent = "Give whole numbers, 0 or more.";
       return;
     }
+    const preferences: api.Preferences = {
+      theme: theme.value as api.Preferences["theme"],
+      askPasswordAfterLock: keys.password && ask.checked,
+      hideCodes: hide.checked,
+    };
     try {
       await api.setSettings(settings);
+      await api.setPreferences(preferences);
+      saved = preferences;
+      applyTheme(preferences.theme);
       setStatus("Settings saved");
       host.close();
     } catch (err) {
-      error.textContent = api.messageOf(err);
+      if (alive) showError(api.messageOf(err));
     }
   });
-  return { node: form, dispose() {} };
+
+  renderKeys();
+  return {
+    node,
+    dispose() {
+      alive = false;
+      clearKeyFields();
+    },
+  };
 }

@@ -1,55 +1,87 @@
-// No vault yet: create one, kept by the keychain and, if given, a password.
+// No vault yet: say what Twofold is, and create one, kept by the keychain
+// and, if given, a password; then the list, or the import of another app's
+// accounts.
 import * as api from "../api";
 import { el, labelled, type View } from "../dom";
 
-/** `created` shows the list, with a note for its status line. */
-export function firstRunScreen(created: (note: string) => void): View {
+/** `created` shows the list, with a note for its toast; `importing`: open the import panel on it. */
+export function firstRunScreen(created: (note: string, importing: boolean) => void): View {
   let alive = true;
+  let busy = false;
   const password = el("input", { id: "new-password", type: "password", autocomplete: "new-password", autofocus: "" });
   const repeat = el("input", { id: "repeat-password", type: "password", autocomplete: "new-password" });
   const error = el("p", { id: "error", class: "error", role: "alert" });
-  const create = el("button", { id: "create", class: "primary" }, "Create vault");
-  create.addEventListener("click", async () => {
+  const create = el("button", { id: "create", class: "primary", type: "button" }, "Create vault");
+  const createImport = el("button", { id: "create-import", type: "button" }, "Import from another app");
+
+  /** Creates the vault; the note for the list, or null when it failed (said in #error). */
+  const createVault = async (): Promise<string | null> => {
     const chosen = password.value || null;
     if (repeat.value !== password.value) {
       error.textContent = "The two passwords differ; type the same password in both fields.";
-      return;
+      return null;
     }
-    let note = "";
+    error.textContent = "";
     try {
       await api.createVault(chosen, true);
+      return "";
     } catch (e) {
-      if (!alive) return;
+      if (!alive) return null;
       // Anything but the keychain (a backup in the way, a folder that
       // cannot be written) is said as it is: no password changes it.
       if (api.errorOf(e).kind !== "keychain") {
         error.textContent = api.messageOf(e);
-        return;
+        return null;
       }
       if (!chosen) {
         error.textContent = `${api.messageOf(e)}. Give a password above and create the vault again: the password alone then opens it. (On Linux the keychain is a Secret Service such as GNOME Keyring or KWallet.)`;
-        return;
+        return null;
       }
       // No keychain here: the password alone guards the vault.
       try {
         await api.createVault(chosen, false);
-        note = "No system keychain answered: the vault opens with its password alone.";
+        return "No system keychain answered: the vault opens with its password alone.";
       } catch (e2) {
         error.textContent = api.messageOf(e2);
-        return;
+        return null;
       }
     }
-    if (alive) created(note);
-  });
-  const node = el("div", { class: "screen" });
-  node.append(
-    el("h1", {}, "Welcome to Twofold"),
-    el("p", {}, "Your accounts are kept in an encrypted vault. Its key is stored in your system keychain, which your login unlocks."),
+  };
+  const start = async (importing: boolean) => {
+    if (busy) return;
+    busy = true;
+    create.disabled = createImport.disabled = true;
+    try {
+      const note = await createVault();
+      if (alive && note !== null) created(note, importing);
+    } finally {
+      busy = false;
+      create.disabled = createImport.disabled = false;
+    }
+  };
+  create.addEventListener("click", () => void start(false));
+  createImport.addEventListener("click", () => void start(true));
+  for (const field of [password, repeat]) {
+    field.addEventListener("keydown", (e) => {
+      if (e.key === "Enter") void start(false);
+    });
+  }
+
+  const actions = el("div", { class: "form-actions" });
+  actions.append(create, createImport);
+  const form = el("div", { class: "card first-run-form" });
+  form.append(
     labelled("Optional password (it also opens the vault on a machine with no keychain)", password),
     labelled("The password again", repeat),
-    el("p"),
-    create,
+    actions,
     error,
+  );
+  const node = el("div", { class: "screen first-run" });
+  node.append(
+    el("h1", {}, "Welcome to Twofold"),
+    el("p", { class: "lead" }, "Twofold shows the two-factor codes of your accounts. They are kept encrypted on this computer, and Twofold never goes on the network."),
+    el("p", { class: "muted" }, "The vault's key is stored in your system keychain, which your login unlocks. Create the vault, then add accounts, or bring them over from another authenticator app."),
+    form,
   );
   return {
     node,

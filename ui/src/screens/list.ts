@@ -1,15 +1,21 @@
-// The list of accounts with their codes and time left, the toolbar above it,
-// and at most one panel (add, settings, an editor, a scan) between them.
+// The list of accounts with their codes and time left, the header bar above
+// it (search, group filter, and icon buttons), and at most one panel (add,
+// import, export, settings, an editor, a scan) between them.
 import * as api from "../api";
 import { addFrom, addImageFile } from "../adding";
 import { button, el, focusIn, type View } from "../dom";
+import { glyph, iconButton } from "../glyphs";
+import { loadIcons } from "../icon-view";
 import { addPanel } from "../panels/add";
 import { cameraPanel } from "../panels/camera";
 import { editorPanel } from "../panels/editor";
+import { exportPanel } from "../panels/export";
 import type { PanelHost } from "../panels/host";
+import { importPanel } from "../panels/import";
 import { screenPanel } from "../panels/screen";
 import { settingsPanel } from "../panels/settings";
-import { setStatus } from "../status";
+import { setStatus, showError, toastRegion } from "../status";
+import { applyTheme } from "../theme";
 import { buildRow, labelsOf, updateRow, type DrawnRow } from "./rows";
 
 export interface ListScreen extends View {
@@ -17,7 +23,12 @@ export interface ListScreen extends View {
   addImage(file: File): void;
   /** Has the app read the image on the clipboard (WebKitGTK pastes without the data). */
   addClipboardImage(): void;
+  /** Opens the import panel, with a dropped file if there is one. */
+  showImport(file?: File): void;
 }
+
+/** What the list opens with: the import panel (the first-run screen's "Import from another app"). */
+export type ListOpening = "import" | null;
 
 export interface ListNav {
   /** The list cannot go on (the rows did not come: locked, most likely); the router chooses a screen anew. */
@@ -32,7 +43,7 @@ let firstCodeReported = false;
 /** Panels an add completes: a paste or a drop that adds accounts closes them. */
 const ADDING = new Set(["add", "screen", "camera"]);
 
-export function listScreen(nav: ListNav, note = ""): ListScreen {
+export function listScreen(nav: ListNav, note = "", opening: ListOpening = null): ListScreen {
   /** False once disposed: a reply that comes back after the screen changed is dropped. */
   let alive = true;
   let rows: api.Row[] = [];
@@ -41,14 +52,20 @@ export function listScreen(nav: ListNav, note = ""): ListScreen {
   let filter = "";
   let group = "";
   let timer: number | undefined;
+  /** The preferences kept outside the vault (hide codes, theme); read again when a panel closes. */
+  let prefs: api.Preferences | null = null;
+  /** Codes clicked open while codes are hidden: account id -> the code shown (a new code hides again). */
+  const revealed = new Map<string, string>();
   /** The panel open above the list; arrow keys leave the list alone meanwhile. */
   let open: { kind: string; view: View } | null = null;
   /** Counts panels opened and closed, so that a late close or settings reply does not hit a newer panel. */
   let turns = 0;
   const drawnRows = new Map<string, DrawnRow>();
-  const noMatch = el("li", { class: "muted" }, "No account matches.");
+  const noMatch = el("li", { class: "muted no-match" }, "No account matches.");
+  /** The first rows have come (until then the empty-list help stays hidden). */
+  let loaded = false;
 
-  const search = el("input", { id: "search", type: "search", placeholder: "Search", "aria-label": "Search accounts" });
+  const search = el("input", { id: "search", type: "search", placeholder: "Search", "aria-label": "Search accounts", autocomplete: "off", spellcheck: "false" });
   search.addEventListener("input", () => {
     filter = search.value;
     selectedId = null;
@@ -60,24 +77,40 @@ export function listScreen(nav: ListNav, note = ""): ListScreen {
     selectedId = null;
     render();
   });
-  const toolbar = el("div", { class: "toolbar" });
-  toolbar.append(
-    search,
-    groups,
-    button("show-add", "Add", () => showAdder()),
-    button("show-settings", "Settings", () => void showSettings()),
-    button("lock", "Lock", () => nav.lock()),
+  const actionsBar = el("div", { class: "header-actions" });
+  actionsBar.append(
+    iconButton("show-add", "Add accounts", "add", () => showAdder()),
+    iconButton("show-import", "Import from another app", "import", () => showImport()),
+    iconButton("show-export", "Export", "export", () => showExport()),
+    iconButton("show-settings", "Settings", "settings", () => void showSettings()),
+    iconButton("lock", "Lock", "lock", () => nav.lock()),
   );
+  const titleBar = el("div", { class: "titlebar" });
+  titleBar.append(el("h1", { class: "app-title" }, "Twofold"), actionsBar);
+  const searchField = el("label", { class: "search-field" });
+  searchField.append(glyph("search"), search);
+  const searchBar = el("div", { class: "searchbar" });
+  searchBar.append(searchField, groups);
+  const header = el("header", { class: "topbar" });
+  header.append(titleBar, searchBar);
   const panelSlot = el("div", { id: "panel" });
   const list = el("ul", { id: "accounts", class: "accounts", role: "listbox", tabindex: "0", "aria-label": "Accounts" });
-  const node = el("div", { class: "screen" });
-  node.append(
-    toolbar,
-    panelSlot,
-    list,
-    el("p", { class: "muted hint" }, "Drop or paste (Ctrl+V) a screenshot of a QR code anywhere in this window to add its accounts."),
-    el("p", { id: "add-status", role: "status", "aria-live": "polite" }, note),
+  const empty = el("section", { id: "empty", class: "empty", "aria-labelledby": "empty-heading" });
+  const emptyActions = el("div", { class: "empty-actions" });
+  emptyActions.append(
+    button("empty-add", "Add an account", () => showAdder(), { class: "primary" }),
+    button("empty-import", "Import from another app", () => showImport()),
   );
+  empty.append(
+    el("h2", { id: "empty-heading" }, "No accounts yet"),
+    el("p", {}, "Drop or paste (Ctrl+V) a screenshot of a QR code anywhere in this window, add an account by its link or setup key, or import the accounts of another authenticator app."),
+    emptyActions,
+  );
+  empty.hidden = true;
+  const node = el("div", { class: "screen list-screen" });
+  node.append(header, panelSlot, list, empty, toastRegion());
+  // The toast region is in the page once the router shows this screen.
+  if (note) queueMicrotask(() => setStatus(note));
 
   async function refresh(): Promise<void> {
     if (!alive) return;
@@ -95,17 +128,34 @@ export function listScreen(nav: ListNav, note = ""): ListScreen {
     }
   }
 
+  /** Reads the preferences again (a panel may have changed them) and applies them at once. */
+  async function refreshPrefs(): Promise<void> {
+    try {
+      const fresh = await api.preferences();
+      if (!alive) return;
+      prefs = fresh;
+      applyTheme(fresh.theme);
+      render();
+    } catch {
+      // Kept as they were.
+    }
+  }
+
   /** Opens the panel `make` builds, closing the one open before. */
   function openPanel(kind: string, make: (host: PanelHost) => View): void {
     open?.view.dispose();
     const turn = ++turns;
     const host: PanelHost = {
       close: () => (turn === turns ? closePanel() : void refresh()),
-      refresh,
+      refresh: () => {
+        void refreshPrefs();
+        return refresh();
+      },
     };
     const view = make(host);
     open = { kind, view };
     panelSlot.replaceChildren(view.node);
+    render();
     focusIn(view.node);
   }
 
@@ -115,6 +165,7 @@ export function listScreen(nav: ListNav, note = ""): ListScreen {
     turns += 1;
     panelSlot.replaceChildren();
     void refresh();
+    void refreshPrefs();
   }
 
   function showAdder(): void {
@@ -126,13 +177,21 @@ export function listScreen(nav: ListNav, note = ""): ListScreen {
     );
   }
 
+  function showImport(file?: File): void {
+    openPanel("import", (host) => importPanel(host, file));
+  }
+
+  function showExport(): void {
+    openPanel("export", (host) => exportPanel(host));
+  }
+
   async function showSettings(): Promise<void> {
     const asked = turns;
     try {
-      const current = await api.settings();
-      if (alive && asked === turns) openPanel("settings", (host) => settingsPanel(host, current));
+      const [current, keys, preferences] = await Promise.all([api.settings(), api.keys(), api.preferences()]);
+      if (alive && asked === turns) openPanel("settings", (host) => settingsPanel(host, current, keys, preferences));
     } catch (e) {
-      if (alive) setStatus(api.messageOf(e));
+      if (alive) showError(api.messageOf(e));
     }
   }
 
@@ -148,8 +207,15 @@ export function listScreen(nav: ListNav, note = ""): ListScreen {
       const seconds = await api.copy(row.id);
       setStatus(seconds > 0 ? `Copied; the clipboard clears in ${seconds} s` : "Copied");
     } catch (e) {
-      setStatus(api.messageOf(e));
+      showError(api.messageOf(e));
     }
+  }
+
+  /** A click or Enter shows a hidden code until it changes, and copies it. */
+  function reveal(row: api.Row): void {
+    if (!prefs?.hideCodes) return;
+    revealed.set(row.id, row.code);
+    render();
   }
 
   const rowById = (id: string) => rows.find((r) => r.id === id);
@@ -159,6 +225,7 @@ export function listScreen(nav: ListNav, note = ""): ListScreen {
       const row = rowById(id);
       if (!row) return;
       selectedId = row.id;
+      reveal(row);
       render();
       void copy(row);
     },
@@ -167,7 +234,7 @@ export function listScreen(nav: ListNav, note = ""): ListScreen {
         await api.nextCode(id);
         await refresh();
       } catch (e) {
-        setStatus(api.messageOf(e));
+        showError(api.messageOf(e));
       }
     },
     edit(id: string) {
@@ -212,11 +279,17 @@ export function listScreen(nav: ListNav, note = ""): ListScreen {
         drawn = buildRow(r, actions);
         drawnRows.set(r.id, drawn);
       }
-      updateRow(drawn, r, r.id === chosen?.id);
+      const hidden = !!prefs?.hideCodes;
+      const shownOpen = revealed.get(r.id) === r.code;
+      if (!shownOpen) revealed.delete(r.id);
+      updateRow(drawn, r, r.id === chosen?.id, { hidden, revealed: shownOpen });
       return drawn.item;
     });
     for (const id of drawnRows.keys()) if (!rowById(id)) drawnRows.delete(id);
     if (shown.length === 0 && rows.length > 0) items.push(noMatch);
+    // The empty list says how to add accounts (not over the import it leads to).
+    empty.hidden = !loaded || rows.length > 0 || open?.kind === "import";
+    list.hidden = rows.length === 0;
     const current = Array.from(list.children);
     if (current.length !== items.length || current.some((child, i) => child !== items[i])) list.replaceChildren(...items);
   }
@@ -239,18 +312,28 @@ export function listScreen(nav: ListNav, note = ""): ListScreen {
       e.preventDefault();
     } else if (e.key === "Enter") {
       const row = selectedIn(shown);
-      if (row) void copy(row);
+      if (row) {
+        reveal(row);
+        void copy(row);
+      }
     }
   }
   document.addEventListener("keydown", onKey);
 
   void (async () => {
-    await refresh();
+    await Promise.all([refresh(), refreshPrefs()]);
     if (!alive) return;
-    if (rows.length === 0) showAdder();
+    loaded = true;
+    if (opening === "import") showImport();
+    else if (rows.length === 0) showAdder();
     else search.focus();
+    render();
     timer = window.setInterval(() => void refresh(), 1000);
   })();
+  // The brand icons come after the first rows: rows redraw with them.
+  void loadIcons().then(() => {
+    if (alive) render();
+  });
 
   return {
     node,
@@ -260,6 +343,9 @@ export function listScreen(nav: ListNav, note = ""): ListScreen {
     addClipboardImage() {
       void addFrom(api.addClipboardImage()).then(added);
     },
+    showImport(file) {
+      if (alive) showImport(file);
+    },
     dispose() {
       alive = false;
       window.clearInterval(timer);
@@ -268,6 +354,7 @@ export function listScreen(nav: ListNav, note = ""): ListScreen {
       open = null;
       rows = [];
       drawnRows.clear();
+      revealed.clear();
       selectedId = null;
       panelSlot.replaceChildren();
     },

@@ -1,8 +1,12 @@
-// One account's row in the list. A row is kept between redraws so that only
-// its code and ring change: a click that straddles the once-a-second
-// refresh still lands.
+// One account's row in the list: its icon, issuer and name, the code (in
+// groups, or hidden until clicked), a ring for the time left, the next code.
+// A row is kept between redraws so that only its code and ring change: a
+// click that straddles the once-a-second refresh still lands.
 import type { Row } from "../api";
-import { el, grouped } from "../dom";
+import { groupCode, maskCode } from "../codes";
+import { el } from "../dom";
+import { glyph } from "../glyphs";
+import { iconKey, iconNode, iconOf } from "../icon-view";
 
 export interface DrawnRow {
   item: HTMLLIElement;
@@ -21,9 +25,24 @@ export interface RowActions {
   edit(id: string): void;
 }
 
-/** The part of a row that, when it changes, means the row is drawn anew. */
+/** How the codes show: hidden (the preference), and whether this row's code was clicked open. */
+export interface CodeView {
+  hidden: boolean;
+  revealed: boolean;
+}
+
+/** Circumference of the ring's circle (r = 15). */
+const RING = 94.25;
+
+/** The part of a row that, when it changes, means the row is drawn anew (its icon too, once the icons arrive). */
 export function labelsOf(r: Row): string {
-  return JSON.stringify([r.issuer, r.name, r.group, r.favourite, r.kind]);
+  return JSON.stringify([r.issuer, r.name, r.group, r.favourite, r.kind, iconKey(iconOf(r.issuer, r.name, r.icon))]);
+}
+
+function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<string, string>): SVGElementTagNameMap[K] {
+  const node = document.createElementNS("http://www.w3.org/2000/svg", tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+  return node;
 }
 
 export function buildRow(r: Row, actions: RowActions): DrawnRow {
@@ -31,56 +50,73 @@ export function buildRow(r: Row, actions: RowActions): DrawnRow {
   const item = el("li", { class: "account", role: "option", "data-id": r.id, "data-kind": r.kind });
   item.id = `row-${r.id}`;
   item.addEventListener("click", () => actions.choose(r.id));
+
   const labels = el("div", { class: "labels" });
-  const issuer = el("div", { class: "issuer" }, title);
-  if (r.favourite) issuer.prepend(el("span", { class: "star", "aria-label": "favourite" }, "★ "));
-  labels.append(issuer, el("div", { class: "name" }, r.issuer ? r.name : ""));
-  if (r.group) labels.append(el("div", { class: "group muted" }, r.group));
+  const issuer = el("div", { class: "issuer", title });
+  if (r.favourite) issuer.append(el("span", { class: "star", "aria-label": "favourite", title: "Favourite" }, "★"));
+  issuer.append(el("span", { class: "issuer-text" }, title));
+  labels.append(issuer);
+  const subtitle = r.issuer ? r.name : "";
+  if (subtitle || r.group) {
+    const sub = el("div", { class: "sub" });
+    sub.append(el("span", subtitle ? { class: "name", title: subtitle } : { class: "name" }, subtitle));
+    if (r.group) sub.append(el("span", { class: "group", title: `Group: ${r.group}` }, r.group));
+    labels.append(sub);
+  }
+
   const codes = el("div", { class: "codes" });
   const code = el("div", { class: "code" });
   const next = el("div", { class: "next" });
   codes.append(code, next);
-  const ns = "http://www.w3.org/2000/svg";
-  const ring = document.createElementNS(ns, "svg");
-  ring.setAttribute("viewBox", "0 0 36 36");
-  ring.setAttribute("class", "ring");
-  ring.setAttribute("role", "img");
-  const arc = document.createElementNS(ns, "circle");
-  for (const [k, v] of Object.entries({ cx: "18", cy: "18", r: "15", fill: "none", stroke: "currentColor", "stroke-width": "4", transform: "rotate(-90 18 18)" })) {
-    arc.setAttribute(k, v);
-  }
-  ring.append(arc);
-  item.append(labels, codes, ring);
+  const ring = svg("svg", { viewBox: "0 0 36 36", class: "ring", role: "img" });
+  const track = svg("circle", { cx: "18", cy: "18", r: "15", class: "ring-track" });
+  const arc = svg("circle", { cx: "18", cy: "18", r: "15", class: "ring-arc", transform: "rotate(-90 18 18)" });
+  ring.append(track, arc);
+  const codeline = el("div", { class: "codeline" });
+  codeline.append(codes, ring);
   if (r.kind === "hotp") {
-    const nextCode = el("button", { class: "next-hotp", type: "button", "aria-label": `Next code for ${title}` }, "Next code");
+    const label = `Next code for ${title}`;
+    const nextCode = el("button", { class: "next-hotp icon-button", type: "button", "aria-label": label, title: "Next code" });
+    nextCode.append(glyph("next"));
     nextCode.addEventListener("click", (e) => {
       e.stopPropagation();
       actions.nextCode(r.id);
     });
-    item.append(nextCode);
+    codeline.append(nextCode);
   }
-  const edit = el("button", { class: "edit", type: "button", "aria-label": `Edit ${title}` }, "Edit");
+  const edit = el("button", { class: "edit icon-button", type: "button", "aria-label": `Edit ${title}`, title: "Edit" });
+  edit.append(glyph("edit"));
   edit.addEventListener("click", (e) => {
     e.stopPropagation();
     actions.edit(r.id);
   });
-  item.append(edit);
+  // The code, its ring and the buttons stay together: on a narrow window they
+  // move below the labels as one, to the right.
+  const side = el("div", { class: "side" });
+  side.append(codeline, edit);
+  item.append(iconNode(iconOf(r.issuer, r.name, r.icon)), labels, side);
   return { item, labels: labelsOf(r), code, next, ring, arc };
 }
 
 /** Puts the row's current code, next code and time left into its drawing. */
-export function updateRow(drawn: DrawnRow, r: Row, isSelected: boolean): void {
+export function updateRow(drawn: DrawnRow, r: Row, isSelected: boolean, view: CodeView = { hidden: false, revealed: true }): void {
   const set = (node: Element, text: string) => {
     if (node.textContent !== text) node.textContent = text;
   };
-  set(drawn.code, grouped(r.code));
+  const masked = view.hidden && !view.revealed;
+  const shown = (code: string) => (masked ? maskCode(code, r.kind) : groupCode(code, r.kind));
+  set(drawn.code, shown(r.code));
+  drawn.code.classList.toggle("masked", masked);
+  if (masked) drawn.code.title = "Hidden: click to show and copy";
+  else drawn.code.removeAttribute("title");
   // The app gives HOTP rows a next code too; only time-based ones show it.
-  set(drawn.next, r.nextCode && r.period ? `next ${grouped(r.nextCode)}` : "");
+  set(drawn.next, r.nextCode && r.period ? `next ${shown(r.nextCode)}` : "");
   drawn.item.setAttribute("aria-selected", String(isSelected));
   const timed = r.secondsLeft !== null && !!r.period;
   drawn.ring.toggleAttribute("hidden", !timed);
   if (timed && r.secondsLeft !== null && r.period) {
     drawn.ring.setAttribute("aria-label", `${r.secondsLeft} seconds left`);
-    drawn.arc.setAttribute("stroke-dasharray", `${(94.2 * r.secondsLeft) / r.period} 94.2`);
+    drawn.arc.setAttribute("stroke-dasharray", `${(RING * r.secondsLeft) / r.period} ${RING}`);
+    drawn.ring.classList.toggle("low", r.secondsLeft <= 5);
   }
 }
