@@ -64,10 +64,30 @@ impl Session {
     }
 
     /// Whether the keychain may open the vault: not after a lock when the
-    /// user asked for the password then (this run, or a lock kept on disk).
-    fn keychain_allowed(&self, preferences: &twofold_app::Preferences) -> bool {
-        preferences.keychain_allowed()
-            && !(preferences.ask_password_after_lock && self.locked_this_run.load(Ordering::Relaxed))
+    /// user asked for the password then (this run, or a lock kept on disk),
+    /// nor while the preferences are unreadable (they may have asked), unless
+    /// the vault has no password to ask for.
+    fn keychain_refused(&self, has_password: bool) -> Option<AppError> {
+        if !has_password {
+            return None;
+        }
+        match self.preferences() {
+            Ok(p)
+                if p.keychain_allowed()
+                    && !(p.ask_password_after_lock && self.locked_this_run.load(Ordering::Relaxed)) =>
+            {
+                None
+            }
+            Ok(_) => Some(AppError::new(
+                "password_required",
+                "After a lock this vault opens with its password only (Settings: after a lock, ask for the \
+                 password); type it",
+            )),
+            Err(e) => Some(AppError::new(
+                "password_required",
+                format!("{}; until then the vault opens with its password", e.message),
+            )),
+        }
     }
 
     /// Keeps `preferences`.
@@ -92,15 +112,15 @@ impl Session {
             has_keychain: false,
             has_password: false,
             auto_open: false,
+            keychain_allowed: false,
             problem: None,
         };
         match twofold_vault::inspect(&self.path) {
             Ok(info) => {
                 status.has_keychain = info.has_keychain;
                 status.has_password = info.has_password;
-                status.auto_open = info.has_keychain
-                    && !self.locked_this_run.load(Ordering::Relaxed)
-                    && self.preferences().is_ok_and(|p| self.keychain_allowed(&p));
+                status.keychain_allowed = info.has_keychain && self.keychain_refused(info.has_password).is_none();
+                status.auto_open = status.keychain_allowed && !self.locked_this_run.load(Ordering::Relaxed);
             }
             Err(_) if !self.path.exists() => status.exists = false,
             Err(e) => {
@@ -140,18 +160,14 @@ impl Session {
         if self.vault.lock()?.is_some() {
             return Ok(());
         }
-        // A damaged preferences file may have asked for the password: until
-        // it is mended (or deleted), only the password opens the vault.
-        let preferences = self.preferences();
         let unlock = match password {
             Some(password) => Unlock::Password(password),
-            None if preferences.as_ref().is_ok_and(|p| self.keychain_allowed(p)) => Unlock::Keychain(&SystemKeychain),
             None => {
-                return Err(AppError::new(
-                    "password_required",
-                    "After a lock this vault opens with its password only (Settings: after a lock, ask for the \
-                     password); type it",
-                ));
+                let has_password = twofold_vault::inspect(&self.path).is_ok_and(|info| info.has_password);
+                if let Some(refused) = self.keychain_refused(has_password) {
+                    return Err(refused);
+                }
+                Unlock::Keychain(&SystemKeychain)
             }
         };
         let by_password = matches!(unlock, Unlock::Password(_));
@@ -160,9 +176,12 @@ impl Session {
                 twofold_vault::inspect(&self.path).is_ok_and(|info| info.has_password)
             })
         })?;
-        if let Some(mut preferences) = preferences.ok().filter(|p| by_password && p.password_needed) {
+        // The password was given: the keychain may open the vault again
+        // until the next lock. Left as it is if it cannot be written (the
+        // safe way round: the password is asked once more).
+        if let Some(mut preferences) = self.preferences().ok().filter(|p| by_password && p.password_needed) {
             preferences.password_needed = false;
-            self.set_preferences(&preferences)?;
+            let _ = self.set_preferences(&preferences);
         }
         self.opened(vault, epoch)
     }

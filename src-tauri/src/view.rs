@@ -19,6 +19,9 @@ pub(crate) struct Status {
     /// Open it with the keychain without asking: it has a keychain slot and
     /// was not locked during this run.
     pub(crate) auto_open: bool,
+    /// The keychain may open it now (not after a lock with "ask for the
+    /// password after a lock" on).
+    pub(crate) keychain_allowed: bool,
     /// Why the file cannot be used, if it cannot (corrupt, foreign).
     pub(crate) problem: Option<String>,
 }
@@ -329,6 +332,7 @@ mod tests {
             has_keychain: true,
             has_password: false,
             auto_open: true,
+            keychain_allowed: true,
             problem: None,
         };
         let account: Account = "otpauth://totp/A:a?secret=JBSWY3DPEHPK3PXP".parse().unwrap();

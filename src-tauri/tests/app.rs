@@ -826,7 +826,7 @@ async fn a_vault_whose_keychain_entry_is_gone_says_so_and_opens_with_its_passwor
     drop(driver);
     // The entry goes from the real Secret Service, as when it is deleted by
     // hand or the vault is copied to another computer.
-    let user = twofold_vault::keychain_entry_user(&twofold_vault::inspect(&vault).unwrap().uuid);
+    let user = twofold_vault::inspect(&vault).unwrap().keychain_entry.unwrap();
     let secret_tool = |action: &str| {
         Command::new("secret-tool")
             .args([action, "service", twofold_vault::KEYCHAIN_SERVICE, "username", &user])

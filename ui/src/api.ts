@@ -10,6 +10,7 @@ export interface Status {
   unlocked: boolean;
   hasKeychain: boolean;
   hasPassword: boolean;
+  keychainAllowed: boolean;
   autoOpen: boolean;
   problem: string | null;
 }

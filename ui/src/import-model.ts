@@ -181,6 +181,18 @@ export function fileNameOf(path: string): string {
   return path.slice(cut + 1) || path;
 }
 
+/**
+ * The file an `exists` error names: its message starts with the path
+ * ("<path> exists; choose another path, ..."). A Google QR export writes
+ * name-1.png, name-2.png: the one in the way is not the chosen name. Falls
+ * back to `chosen` when the message names no path.
+ */
+export function existingPathOf(message: string, chosen: string): string {
+  const end = message.lastIndexOf(" exists;");
+  const path = end > 0 ? message.slice(0, end).trim() : "";
+  return path || chosen;
+}
+
 /** "Opens with: the system keychain and a password". */
 export function keysState(keys: Keys): string {
   const ways: string[] = [];

@@ -7,6 +7,7 @@ import {
   commitLabel,
   DUPLICATE_MARK,
   defaultExportFormat,
+  existingPathOf,
   exportedText,
   exportFileName,
   exportNeeds,
@@ -116,6 +117,9 @@ test("what an export says it wrote", () => {
   assert.equal(exportedText({ files: ["/home/me/out-1.png", "/home/me/out-2.png", "/home/me/out-3.png"] }), "Exported 3 files to /home/me");
   assert.equal(fileNameOf("/home/me/out.json"), "out.json");
   assert.equal(fileNameOf("C:\\Users\\me\\out.json"), "out.json");
+  const exists = "/home/me/out-2.png exists; choose another path, or confirm that it may be replaced";
+  assert.equal(fileNameOf(existingPathOf(exists, "/home/me/out.png")), "out-2.png");
+  assert.equal(existingPathOf("already there", "/home/me/out.png"), "/home/me/out.png");
 });
 
 test("the keys line and what blocks removing the password", () => {

@@ -32,8 +32,8 @@ pub fn change_keys(
     }
     match change {
         KeyChange::SetPassword("") => Err(Error::EmptyPassword),
-        KeyChange::SetPassword(password) => Ok(vault.set_password(password, KdfParams::default())?),
-        KeyChange::RemovePassword => Ok(vault.remove_password()?),
+        KeyChange::SetPassword(password) => Ok(vault.set_password(password, KdfParams::default(), keychain)?),
+        KeyChange::RemovePassword => Ok(vault.remove_password(keychain)?),
         KeyChange::Keychain(true) if vault.has_keychain() => Ok(()),
         KeyChange::Keychain(true) => Ok(vault.enable_keychain(keychain)?),
         KeyChange::Keychain(false) if !vault.has_keychain() => Ok(()),

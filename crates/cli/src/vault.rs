@@ -7,7 +7,7 @@ use clap::Subcommand;
 use serde::Serialize;
 use twofold_app::{ErrorKind, Opening};
 use twofold_otp::Account;
-use twofold_vault::{KdfParams, SystemKeychain, Unlock, Vault};
+use twofold_vault::{KdfParams, SystemKeychain, Unlock, Vault, VaultError};
 use zeroize::Zeroizing;
 
 use crate::otp::AccountFields;
@@ -282,13 +282,13 @@ pub(crate) fn password(context: &Context, command: PasswordCommand) -> Result<()
             };
             let had = vault.has_password();
             vault
-                .set_password(&new, KdfParams::default())
+                .set_password(&new, KdfParams::default(), &SystemKeychain)
                 .map_err(|e| e.to_string())?;
             write_line(if had { "password changed" } else { "password added" })
         }
         PasswordCommand::Remove => {
             let mut vault = context.open()?;
-            vault.remove_password().map_err(|e| e.to_string())?;
+            vault.remove_password(&SystemKeychain).map_err(|e| e.to_string())?;
             write_line("password removed; the keychain opens the vault")
         }
     }
@@ -302,7 +302,19 @@ pub(crate) fn keychain(context: &Context, command: KeychainCommand) -> Result<()
             write_line("the vault's key is now in the keychain")
         }
         KeychainCommand::Disable => {
-            vault.disable_keychain(&SystemKeychain).map_err(|e| e.to_string())?;
+            // The password slot is sealed again under the new key: a vault
+            // the keychain opened needs its password first.
+            match vault.disable_keychain(&SystemKeychain) {
+                Err(VaultError::PasswordNeeded) => {
+                    let password = match context.given_password()? {
+                        Some(password) => password,
+                        None => password::prompt("Vault password: ", HOW_ELSE)?,
+                    };
+                    vault.check_password(&password).map_err(|e| e.to_string())?;
+                    vault.disable_keychain(&SystemKeychain).map_err(|e| e.to_string())?;
+                }
+                result => result.map_err(|e| e.to_string())?,
+            }
             write_line("the vault's key is no longer in the keychain; its password opens it")
         }
     }

@@ -197,6 +197,24 @@ fn password_and_keychain_slots_from_the_cli() {
         &[],
     ));
     assert_eq!(changed.trim(), "password changed");
+    // The change made a new vault key, and the backup was sealed again with
+    // it: the old password opens neither file (it used to open the backup).
+    let other = scratch.0.join("other.json");
+    ok(run(
+        &other,
+        &["init", "--password", "--no-keychain", "--password-file", file],
+        &[],
+    ));
+    let backup = format!("{}.bak", vault.display());
+    let with = |backup_password: &'static str| {
+        [
+            ("TWOFOLD_PASSWORD", "hunter2"),
+            ("TWOFOLD_BACKUP_PASSWORD", backup_password),
+        ]
+    };
+    fails(run(&other, &["import", &backup], &with("hunter2")), "wrong password");
+    let imported = ok(run(&other, &["import", &backup], &with("correct horse battery staple")));
+    assert!(imported.contains("GitHub: alice"), "{imported}");
     ok(run(
         &vault,
         &["keychain", "disable"],

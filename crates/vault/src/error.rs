@@ -67,6 +67,10 @@ pub enum VaultError {
     /// A keychain failure.
     #[error(transparent)]
     Keychain(#[from] crate::keychain::KeychainError),
+    /// A slot change that must seal the password slot again, on a vault
+    /// opened with the keychain: the password has to be given first.
+    #[error("give the vault's password first: the password slot is sealed again when the keys change")]
+    PasswordNeeded,
     /// Removing the last way to open the vault.
     #[error("that would leave the vault with no way to open it; add a password or the keychain first")]
     LastSlot,

@@ -57,6 +57,11 @@ pub(crate) struct Header {
 pub(crate) enum Slot {
     /// The slot key is kept in the OS keychain.
     Keychain {
+        /// Names this slot's own keychain entry (`vault-<uuid>-<id>`), so
+        /// that copies of a vault never share one; absent in vaults made
+        /// before slots had ids (their entry is `vault-<uuid>`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        id: Option<String>,
         #[serde(with = "b64")]
         nonce: Vec<u8>,
         /// The vault key sealed under the slot key, with its tag.
@@ -74,6 +79,18 @@ pub(crate) enum Slot {
         #[serde(with = "b64")]
         key: Vec<u8>,
     },
+}
+
+impl Slot {
+    /// The keychain entry of a keychain slot of vault `uuid` (what
+    /// [`crate::KeyStore`] is given); `None` for a password slot.
+    pub(crate) fn keychain_entry(&self, uuid: &str) -> Option<String> {
+        match self {
+            Self::Keychain { id: Some(id), .. } => Some(format!("{uuid}-{id}")),
+            Self::Keychain { id: None, .. } => Some(uuid.to_owned()),
+            Self::Password { .. } => None,
+        }
+    }
 }
 
 /// The associated data that binds a sealed vault key to its vault and slot kind.

@@ -1,6 +1,7 @@
 //! The OS keychain, through `keyring`: Secret Service on Linux, Keychain on
-//! macOS, Credential Manager on Windows. One entry per vault, named after
-//! the vault's UUID, holding the 32-byte key of the vault's keychain slot.
+//! macOS, Credential Manager on Windows. One entry per keychain slot, named
+//! after the vault's UUID and the slot's id, holding the slot's 32-byte key.
+//! An entry is never overwritten: each slot makes its own.
 
 use zeroize::Zeroizing;
 
@@ -26,6 +27,9 @@ pub enum KeychainError {
         /// What the platform said.
         detail: String,
     },
+    /// An entry of that name is there already; it is left as it is.
+    #[error("the keychain already has an entry {0}; it was left as it is")]
+    Exists(String),
     /// The keychain has no entry for this vault.
     #[error(
         "the keychain has no key for this vault (was the entry deleted, or is the vault from another computer?); unlock it with its password, then run `twofold keychain enable`"
@@ -39,9 +43,10 @@ pub enum KeychainError {
 /// Where keychain slot keys are kept. The system keychain is [`SystemKeychain`];
 /// the trait exists so that unit tests can run without a desktop session.
 pub trait KeyStore {
-    /// Stores `key` under the vault's id, replacing any earlier one.
+    /// Stores `key` as a new entry named `vault_id` (a vault's UUID and its
+    /// slot's id); refused if an entry of that name is there already.
     fn store(&self, vault_id: &str, key: &[u8]) -> Result<(), KeychainError>;
-    /// Reads the key stored under the vault's id.
+    /// Reads the key stored under `vault_id`.
     fn load(&self, vault_id: &str) -> Result<Zeroizing<Vec<u8>>, KeychainError>;
     /// Deletes the entry; deleting one that is not there is not an error.
     fn delete(&self, vault_id: &str) -> Result<(), KeychainError>;
@@ -53,7 +58,7 @@ pub struct SystemKeychain;
 
 /// The keychain entry's user name for a vault (under [`SERVICE`]): what
 /// `secret-tool lookup service twofold username <this>` finds.
-pub fn entry_user(vault_id: &str) -> String {
+pub(crate) fn entry_user(vault_id: &str) -> String {
     format!("vault-{vault_id}")
 }
 
@@ -82,7 +87,12 @@ fn classify(error: keyring::Error) -> KeychainError {
 
 impl KeyStore for SystemKeychain {
     fn store(&self, vault_id: &str, key: &[u8]) -> Result<(), KeychainError> {
-        entry(vault_id)?.set_secret(key).map_err(classify)
+        let entry = entry(vault_id)?;
+        match entry.get_secret() {
+            Ok(_) => Err(KeychainError::Exists(entry_user(vault_id))),
+            Err(keyring::Error::NoEntry) => entry.set_secret(key).map_err(classify),
+            Err(error) => Err(classify(error)),
+        }
     }
 
     fn load(&self, vault_id: &str) -> Result<Zeroizing<Vec<u8>>, KeychainError> {
@@ -105,7 +115,11 @@ pub(crate) struct MemoryKeychain(std::sync::Mutex<std::collections::HashMap<Stri
 #[cfg(test)]
 impl KeyStore for MemoryKeychain {
     fn store(&self, vault_id: &str, key: &[u8]) -> Result<(), KeychainError> {
-        self.0.lock().unwrap().insert(vault_id.to_owned(), key.to_vec());
+        let mut keys = self.0.lock().unwrap();
+        if keys.contains_key(vault_id) {
+            return Err(KeychainError::Exists(entry_user(vault_id)));
+        }
+        keys.insert(vault_id.to_owned(), key.to_vec());
         Ok(())
     }
 

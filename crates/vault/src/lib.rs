@@ -26,11 +26,11 @@ mod vault;
 
 pub use crypto::KdfParams;
 pub use error::{VaultError, backup_path};
-pub use keychain::{
-    KeyStore, KeychainError, SERVICE as KEYCHAIN_SERVICE, SystemKeychain, entry_user as keychain_entry_user,
-};
+pub use keychain::{KeyStore, KeychainError, SERVICE as KEYCHAIN_SERVICE, SystemKeychain};
 pub use record::{Merge, Settings, VaultData};
-pub use vault::{NewVault, Unlock, Vault, VaultInfo, default_path, inspect, is_vault_file, open_backup, seal_backup};
+pub use vault::{
+    NewVault, PasswordSlot, Unlock, Vault, VaultInfo, default_path, inspect, is_vault_file, open_backup, seal_backup,
+};
 
 /// The lock file that sits beside a vault while it is open.
 pub fn lock_path(vault: &std::path::Path) -> std::path::PathBuf {

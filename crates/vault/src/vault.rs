@@ -40,6 +40,8 @@ pub struct VaultInfo {
     pub has_keychain: bool,
     /// Whether a password slot exists.
     pub has_password: bool,
+    /// The keychain slot's entry (its user name under the `twofold` service), if there is one.
+    pub keychain_entry: Option<String>,
 }
 
 /// An open, unlocked vault. It holds the advisory lock until dropped, so
@@ -53,6 +55,9 @@ pub struct Vault {
     pub data: VaultData,
     /// The bytes now on disk, written to the backup by the next save.
     on_disk: Option<Vec<u8>>,
+    /// The password slot's key, once the password was given (opening with
+    /// it, or [`Vault::check_password`]): a slot change seals it again.
+    password_key: Option<Key>,
     _lock: VaultLock,
 }
 
@@ -108,24 +113,48 @@ pub fn inspect(path: &Path) -> Result<VaultInfo, VaultError> {
         version: parsed.header.version,
         has_keychain: parsed.header.slots.iter().any(|s| matches!(s, Slot::Keychain { .. })),
         has_password: parsed.header.slots.iter().any(|s| matches!(s, Slot::Password { .. })),
+        keychain_entry: parsed
+            .header
+            .slots
+            .iter()
+            .find_map(|slot| slot.keychain_entry(&parsed.header.uuid))
+            .map(|entry| crate::keychain::entry_user(&entry)),
     })
 }
 
 fn keychain_slot(uuid: &str, vault_key: &Key, store: &dyn KeyStore) -> Result<Slot, VaultError> {
+    let mut id = [0u8; 8];
+    fill_random(&mut id)?;
+    let id: String = id.iter().map(|b| format!("{b:02x}")).collect();
     let slot_key = Key::random()?;
     let nonce = random_nonce()?;
     let key = slot_key.seal(&nonce, vault_key.expose(), &slot_aad(uuid, "keychain"))?;
-    store.store(uuid, slot_key.expose())?;
-    Ok(Slot::Keychain {
+    let slot = Slot::Keychain {
+        id: Some(id),
         nonce: nonce.to_vec(),
         key,
-    })
+    };
+    // A fresh id names a new entry: no other slot's (or copy's) key is replaced.
+    store.store(&slot.keychain_entry(uuid).unwrap_or_default(), slot_key.expose())?;
+    Ok(slot)
 }
 
-fn password_slot(uuid: &str, vault_key: &Key, password: &str, kdf: KdfParams) -> Result<Slot, VaultError> {
+fn password_slot(uuid: &str, vault_key: &Key, password: &str, kdf: KdfParams) -> Result<(Slot, Key), VaultError> {
     let mut salt = vec![0u8; 32];
     fill_random(&mut salt)?;
     let slot_key = kdf.derive(password.as_bytes(), &salt)?;
+    let slot = seal_password_slot(uuid, vault_key, &slot_key, kdf, salt)?;
+    Ok((slot, slot_key))
+}
+
+/// A password slot holding `vault_key` under `slot_key` (derived with `kdf` from `salt`).
+fn seal_password_slot(
+    uuid: &str,
+    vault_key: &Key,
+    slot_key: &Key,
+    kdf: KdfParams,
+    salt: Vec<u8>,
+) -> Result<Slot, VaultError> {
     let nonce = random_nonce()?;
     let key = slot_key.seal(&nonce, vault_key.expose(), &slot_aad(uuid, "password"))?;
     Ok(Slot::Password {
@@ -137,27 +166,46 @@ fn password_slot(uuid: &str, vault_key: &Key, password: &str, kdf: KdfParams) ->
     })
 }
 
-/// Unwraps the vault key from the slot that `unlock` names.
-fn unwrap_key(path: &Path, uuid: &str, slots: &[Slot], unlock: &Unlock<'_>) -> Result<Key, VaultError> {
+/// The keychain `slot` (same id, same entry) sealing `vault_key` under its key `slot_key`.
+fn reseal_keychain_slot(uuid: &str, vault_key: &Key, slot: &Slot, slot_key: &[u8]) -> Result<Slot, VaultError> {
+    let Slot::Keychain { id, .. } = slot else {
+        return Err(VaultError::NoKeychainSlot);
+    };
+    let slot_key = Key::from_slice(slot_key).ok_or(VaultError::KeychainKeyMismatch)?;
+    let nonce = random_nonce()?;
+    let key = slot_key.seal(&nonce, vault_key.expose(), &slot_aad(uuid, "keychain"))?;
+    Ok(Slot::Keychain {
+        id: id.clone(),
+        nonce: nonce.to_vec(),
+        key,
+    })
+}
+
+/// The vault key, if `slot_key` opens the keychain `slot` of vault `uuid`.
+fn open_keychain_slot(uuid: &str, slot: &Slot, slot_key: &[u8]) -> Option<Key> {
+    let Slot::Keychain { nonce, key, .. } = slot else {
+        return None;
+    };
+    let slot_key = Key::from_slice(slot_key)?;
+    Key::from_slice(&slot_key.open(nonce, key, &slot_aad(uuid, "keychain"))?)
+}
+
+/// Unwraps the vault key from the slot that `unlock` names; with a
+/// password, the password slot's key too (kept to seal that slot again).
+fn unwrap_key(path: &Path, uuid: &str, slots: &[Slot], unlock: &Unlock<'_>) -> Result<(Key, Option<Key>), VaultError> {
     let corrupt = |reason: &str| VaultError::Corrupt {
         path: path.to_path_buf(),
         reason: reason.to_owned(),
     };
     match unlock {
         Unlock::Keychain(store) => {
-            let (nonce, sealed) = slots
+            let slot = slots
                 .iter()
-                .find_map(|slot| match slot {
-                    Slot::Keychain { nonce, key } => Some((nonce, key)),
-                    Slot::Password { .. } => None,
-                })
+                .find(|slot| matches!(slot, Slot::Keychain { .. }))
                 .ok_or(VaultError::NoKeychainSlot)?;
-            let stored = store.load(uuid)?;
-            let slot_key = Key::from_slice(&stored).ok_or(VaultError::KeychainKeyMismatch)?;
-            let vault_key = slot_key
-                .open(nonce, sealed, &slot_aad(uuid, "keychain"))
-                .ok_or(VaultError::KeychainKeyMismatch)?;
-            Key::from_slice(&vault_key).ok_or_else(|| corrupt("the keychain slot holds a key of the wrong size"))
+            let stored = store.load(&slot.keychain_entry(uuid).unwrap_or_default())?;
+            let vault_key = open_keychain_slot(uuid, slot, &stored).ok_or(VaultError::KeychainKeyMismatch)?;
+            Ok((vault_key, None))
         }
         Unlock::Password(password) => {
             let (kdf, params, salt, nonce, sealed) = slots
@@ -180,7 +228,9 @@ fn unwrap_key(path: &Path, uuid: &str, slots: &[Slot], unlock: &Unlock<'_>) -> R
             let vault_key = slot_key
                 .open(nonce, sealed, &slot_aad(uuid, "password"))
                 .ok_or(VaultError::WrongPassword)?;
-            Key::from_slice(&vault_key).ok_or_else(|| corrupt("the password slot holds a key of the wrong size"))
+            let vault_key = Key::from_slice(&vault_key)
+                .ok_or_else(|| corrupt("the password slot holds a key of the wrong size"))?;
+            Ok((vault_key, Some(slot_key)))
         }
     }
 }
@@ -213,8 +263,11 @@ impl Vault {
         let uuid = uuid::Uuid::new_v4().hyphenated().to_string();
         let key = Key::random()?;
         let mut slots = Vec::new();
+        let mut password_key = None;
         if let Some(password) = new.password {
-            slots.push(password_slot(&uuid, &key, password, new.kdf)?);
+            let (slot, slot_key) = password_slot(&uuid, &key, password, new.kdf)?;
+            slots.push(slot);
+            password_key = Some(slot_key);
         }
         if let Some(store) = new.keychain {
             slots.push(keychain_slot(&uuid, &key, store)?);
@@ -226,6 +279,7 @@ impl Vault {
             key,
             data: VaultData::default(),
             on_disk: None,
+            password_key,
             _lock: lock,
         };
         vault.save()?;
@@ -236,7 +290,7 @@ impl Vault {
     pub fn open(path: &Path, unlock: Unlock<'_>) -> Result<Self, VaultError> {
         let lock = VaultLock::acquire(path)?;
         let bytes = read_file(path)?;
-        let (header, key, data) = unseal(path, &bytes, &unlock)?;
+        let (header, (key, password_key), data) = unseal(path, &bytes, &unlock)?;
         Ok(Self {
             path: path.to_path_buf(),
             uuid: header.uuid,
@@ -244,6 +298,7 @@ impl Vault {
             key,
             data,
             on_disk: Some(bytes),
+            password_key,
             _lock: lock,
         })
     }
@@ -283,43 +338,52 @@ impl Vault {
 
     /// Whether `password` opens this vault's password slot: asked again
     /// before a slot changes, so that an unlocked window left alone cannot
-    /// be given a password of someone else's choosing.
-    pub fn check_password(&self, password: &str) -> Result<(), VaultError> {
-        unwrap_key(&self.path, &self.uuid, &self.slots, &Unlock::Password(password)).map(drop)
+    /// be given a password of someone else's choosing. When it does, the
+    /// slot's key is kept, to seal that slot again at the next key change.
+    pub fn check_password(&mut self, password: &str) -> Result<(), VaultError> {
+        let (_, slot_key) = unwrap_key(&self.path, &self.uuid, &self.slots, &Unlock::Password(password))?;
+        self.password_key = slot_key;
+        Ok(())
     }
 
-    /// Adds a password slot, or replaces the password of the existing one; saves.
-    pub fn set_password(&mut self, password: &str, kdf: KdfParams) -> Result<(), VaultError> {
-        let slot = password_slot(&self.uuid, &self.key, password, kdf)?;
-        self.slots.retain(|s| !matches!(s, Slot::Password { .. }));
-        self.slots.insert(0, slot);
-        self.save()
+    /// The keychain entry of the vault's keychain slot (the user name
+    /// `secret-tool lookup service twofold username <this>` finds), if it has one.
+    pub fn keychain_entry(&self) -> Option<String> {
+        self.slots
+            .iter()
+            .find_map(|slot| slot.keychain_entry(&self.uuid))
+            .map(|entry| crate::keychain::entry_user(&entry))
     }
 
-    /// Removes the password slot; refused if it is the only way in. Saves.
-    pub fn remove_password(&mut self) -> Result<(), VaultError> {
+    /// Sets the password, or changes it; the keys change ([`Vault::rekey`]).
+    /// `store` keeps the keychain slot's new key, when the vault has one.
+    pub fn set_password(&mut self, password: &str, kdf: KdfParams, store: &dyn KeyStore) -> Result<(), VaultError> {
+        let keychain = self.has_keychain();
+        self.rekey(store, keychain, PasswordSlot::New(password, kdf))
+    }
+
+    /// Removes the password slot; refused if it is the only way in. The keys change.
+    pub fn remove_password(&mut self, store: &dyn KeyStore) -> Result<(), VaultError> {
         if !self.has_password() {
             return Err(VaultError::NoPasswordSlot);
         }
         if !self.has_keychain() {
             return Err(VaultError::LastSlot);
         }
-        self.slots.retain(|s| !matches!(s, Slot::Password { .. }));
-        self.save()
+        self.rekey(store, true, PasswordSlot::None)
     }
 
-    /// Adds a keychain slot, storing its key in `store`; saves.
+    /// Adds a keychain slot, its key a new entry in `store`. The keys change,
+    /// so the password slot is sealed again: its password must have been given.
     pub fn enable_keychain(&mut self, store: &dyn KeyStore) -> Result<(), VaultError> {
         if self.has_keychain() {
             return Err(VaultError::SlotExists("keychain"));
         }
-        let slot = keychain_slot(&self.uuid, &self.key, store)?;
-        self.slots.push(slot);
-        self.save()
+        self.rekey(store, true, PasswordSlot::Keep)
     }
 
-    /// Removes the keychain slot and then its keychain entry; refused if it
-    /// is the only way in.
+    /// Removes the keychain slot and its entry; refused if it is the only
+    /// way in. The keys change, as for [`Vault::enable_keychain`].
     pub fn disable_keychain(&mut self, store: &dyn KeyStore) -> Result<(), VaultError> {
         if !self.has_keychain() {
             return Err(VaultError::NoKeychainSlot);
@@ -327,15 +391,130 @@ impl Vault {
         if !self.has_password() {
             return Err(VaultError::LastSlot);
         }
-        self.slots.retain(|s| !matches!(s, Slot::Keychain { .. }));
-        self.save()?;
-        // The file no longer needs the entry; if deleting fails the stale
-        // entry opens nothing that is still current, so report but keep going.
-        match store.delete(&self.uuid) {
-            Ok(()) | Err(KeychainError::Missing) => Ok(()),
-            Err(error) => Err(error.into()),
-        }
+        self.rekey(store, false, PasswordSlot::Keep)
     }
+
+    /// Replaces the vault key: a fresh key, sealed in the keychain slot when
+    /// `keychain` (the one there, under its key in `store`, or a new one
+    /// with an entry of its own) and in the password slot `password` asks
+    /// for; the accounts sealed again, and the backup rewritten under the new
+    /// key, so that neither an old password nor the old vault key opens
+    /// anything written from now on. A keychain slot dropped loses its entry,
+    /// only if that entry opens it. Copies of the file made before still
+    /// open with the secrets they had.
+    pub fn rekey(
+        &mut self,
+        store: &dyn KeyStore,
+        keychain: bool,
+        password: PasswordSlot<'_>,
+    ) -> Result<(), VaultError> {
+        let old_password = self.slots.iter().find_map(|slot| match slot {
+            Slot::Password { params, salt, .. } => Some((*params, salt.clone())),
+            Slot::Keychain { .. } => None,
+        });
+        let old_keychain: Vec<Slot> = self
+            .slots
+            .iter()
+            .filter(|s| matches!(s, Slot::Keychain { .. }))
+            .cloned()
+            .collect();
+        if !keychain && matches!(password, PasswordSlot::None) {
+            return Err(VaultError::LastSlot);
+        }
+        // Everything that can fail for want of a password, before anything changes.
+        let kept_password = match (&password, &old_password, &self.password_key) {
+            (PasswordSlot::Keep, Some(_), None) => return Err(VaultError::PasswordNeeded),
+            (PasswordSlot::Keep, None, _) if !keychain => return Err(VaultError::LastSlot),
+            (PasswordSlot::Keep, Some((params, salt)), Some(slot_key)) => Some((*params, salt.clone(), slot_key)),
+            _ => None,
+        };
+        // The previous version, for the backup, read while the old key is at hand.
+        let previous = match &self.on_disk {
+            Some(bytes) => Some(open_payload(&self.path, &parse_file(&self.path, bytes)?, &self.key)?),
+            None => None,
+        };
+
+        let key = Key::random()?;
+        let mut slots = Vec::new();
+        let mut password_key = None;
+        match password {
+            PasswordSlot::New(password, kdf) => {
+                let (slot, slot_key) = password_slot(&self.uuid, &key, password, kdf)?;
+                slots.push(slot);
+                password_key = Some(slot_key);
+            }
+            PasswordSlot::Keep => {
+                if let Some((params, salt, slot_key)) = kept_password {
+                    slots.push(seal_password_slot(&self.uuid, &key, slot_key, params, salt)?);
+                    password_key = Key::from_slice(slot_key.expose());
+                }
+            }
+            PasswordSlot::None => {}
+        }
+        if keychain {
+            // The keychain slot keeps its entry (a copy of the file made
+            // before shares it, and must not lose it), sealing the new key;
+            // a new slot, or one whose entry is gone, gets an entry of its own.
+            let kept = match old_keychain.first() {
+                Some(slot) => match store.load(&slot.keychain_entry(&self.uuid).unwrap_or_default()) {
+                    Ok(stored) if open_keychain_slot(&self.uuid, slot, &stored).is_some() => {
+                        Some(reseal_keychain_slot(&self.uuid, &key, slot, &stored)?)
+                    }
+                    Ok(_) => return Err(VaultError::KeychainKeyMismatch),
+                    Err(KeychainError::Missing) => None,
+                    Err(error) => return Err(error.into()),
+                },
+                None => None,
+            };
+            match kept {
+                Some(slot) => slots.push(slot),
+                None => slots.push(keychain_slot(&self.uuid, &key, store)?),
+            }
+        }
+
+        fsio::remove_stale_temps(&self.path);
+        let bytes = seal(&self.path, &self.uuid, &slots, &key, &self.data)?;
+        if let Some(previous) = previous {
+            let backup = seal(&self.path, &self.uuid, &slots, &key, &previous)?;
+            fsio::write_atomic(&backup_path(&self.path), &backup)?;
+        }
+        fsio::write_atomic(&self.path, &bytes)?;
+        self.key = key;
+        self.slots = slots;
+        self.password_key = password_key;
+        self.on_disk = Some(bytes);
+
+        // An entry whose slot is gone is deleted, but only if it opens that
+        // slot: one that does not belongs to something else, and stays.
+        if keychain {
+            return Ok(());
+        }
+        for slot in old_keychain {
+            let Some(entry) = slot.keychain_entry(&self.uuid) else {
+                continue;
+            };
+            match store.load(&entry) {
+                Ok(stored) if open_keychain_slot(&self.uuid, &slot, &stored).is_some() => {
+                    store.delete(&entry)?;
+                }
+                Ok(_) | Err(KeychainError::Missing) => {}
+                Err(error) => return Err(error.into()),
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The password slot a key change makes.
+#[derive(Clone, Copy)]
+pub enum PasswordSlot<'a> {
+    /// A new password (a fresh salt).
+    New(&'a str, KdfParams),
+    /// The same password, sealing the new key (needs it given: opened with
+    /// it, or [`Vault::check_password`]); none if the vault has none.
+    Keep,
+    /// No password slot.
+    None,
 }
 
 /// The whole file for these slots and data, sealed under `key` with a fresh nonce.
@@ -355,9 +534,20 @@ fn seal(path: &Path, uuid: &str, slots: &[Slot], key: &Key, data: &VaultData) ->
 }
 
 /// Parses, unlocks and decrypts a vault file's bytes; `path` names it in errors.
-fn unseal(path: &Path, bytes: &[u8], unlock: &Unlock<'_>) -> Result<(Header, Key, VaultData), VaultError> {
+#[allow(clippy::type_complexity)]
+fn unseal(
+    path: &Path,
+    bytes: &[u8],
+    unlock: &Unlock<'_>,
+) -> Result<(Header, (Key, Option<Key>), VaultData), VaultError> {
     let parsed = parse_file(path, bytes)?;
-    let key = unwrap_key(path, &parsed.header.uuid, &parsed.header.slots, unlock)?;
+    let keys = unwrap_key(path, &parsed.header.uuid, &parsed.header.slots, unlock)?;
+    let data = open_payload(path, &parsed, &keys.0)?;
+    Ok((parsed.header, keys, data))
+}
+
+/// The accounts of a parsed vault file, decrypted with the vault key `key`.
+fn open_payload(path: &Path, parsed: &ParsedFile, key: &Key) -> Result<VaultData, VaultError> {
     let corrupt = |reason: String| VaultError::Corrupt {
         path: path.to_path_buf(),
         reason,
@@ -367,8 +557,7 @@ fn unseal(path: &Path, bytes: &[u8], unlock: &Unlock<'_>) -> Result<(Header, Key
         .ok_or_else(|| corrupt("the encrypted accounts do not authenticate".to_owned()))?;
     let record: PayloadRecord =
         serde_json::from_slice(&plaintext).map_err(|e| corrupt(format!("the accounts do not parse: {e}")))?;
-    let data = record.into_data().map_err(corrupt)?;
-    Ok((parsed.header, key, data))
+    record.into_data().map_err(corrupt)
 }
 
 /// A portable encrypted backup: a complete vault file, in memory, with only
@@ -377,7 +566,7 @@ fn unseal(path: &Path, bytes: &[u8], unlock: &Unlock<'_>) -> Result<(Header, Key
 pub fn seal_backup(data: &VaultData, password: &str, kdf: KdfParams) -> Result<Vec<u8>, VaultError> {
     let uuid = uuid::Uuid::new_v4().hyphenated().to_string();
     let key = Key::random()?;
-    let slots = vec![password_slot(&uuid, &key, password, kdf)?];
+    let slots = vec![password_slot(&uuid, &key, password, kdf)?.0];
     seal(Path::new("backup"), &uuid, &slots, &key, data)
 }
 
@@ -441,15 +630,18 @@ mod tests {
             },
         )
         .unwrap();
-        let uuid = vault.uuid().to_owned();
+        let entry = vault.slots[0].keychain_entry(vault.uuid()).unwrap();
         drop(vault);
         Vault::open(&path, Unlock::Keychain(&store)).unwrap();
-        store.store(&uuid, &[1u8; 31]).unwrap();
+        // An entry is never overwritten.
+        assert!(matches!(store.store(&entry, &[1u8; 32]), Err(KeychainError::Exists(_))));
+        store.delete(&entry).unwrap();
+        store.store(&entry, &[1u8; 31]).unwrap();
         assert!(matches!(
             Vault::open(&path, Unlock::Keychain(&store)),
             Err(VaultError::KeychainKeyMismatch)
         ));
-        store.delete(&uuid).unwrap();
+        store.delete(&entry).unwrap();
         assert!(matches!(
             Vault::open(&path, Unlock::Keychain(&store)),
             Err(VaultError::Keychain(KeychainError::Missing))
@@ -459,5 +651,117 @@ mod tests {
             Err(VaultError::NoPasswordSlot)
         ));
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    fn scratch(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("twofold-vault-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir.join("vault.json")
+    }
+
+    /// Whether `key` opens the accounts of the vault file at `path`.
+    fn key_opens(path: &Path, key: &[u8; 32]) -> bool {
+        let bytes = std::fs::read(path).unwrap();
+        let parsed = parse_file(path, &bytes).unwrap();
+        open_payload(path, &parsed, &Key::from_slice(key).unwrap()).is_ok()
+    }
+
+    #[test]
+    fn a_changed_password_changes_the_key_and_the_backup_with_it() {
+        let path = scratch("rekey");
+        let backup = backup_path(&path);
+        let store = MemoryKeychain::default();
+        let mut vault = Vault::create(
+            &path,
+            NewVault {
+                keychain: Some(&store),
+                password: Some("old"),
+                kdf: CHEAP,
+            },
+        )
+        .unwrap();
+        let account: twofold_otp::Account = "otpauth://totp/A:a?secret=JBSWY3DPEHPK3PXP&issuer=A".parse().unwrap();
+        vault.data.accounts.push(account);
+        vault.save().unwrap();
+        vault.save().unwrap();
+        let old_key = *vault.key.expose();
+        let entry = vault.keychain_entry().unwrap();
+        assert!(key_opens(&backup, &old_key));
+
+        vault.set_password("new", CHEAP, &store).unwrap();
+        assert_ne!(*vault.key.expose(), old_key, "the vault key stayed");
+        assert!(!key_opens(&path, &old_key), "the old key opens the vault");
+        assert!(!key_opens(&backup, &old_key), "the old key opens the backup");
+        let bak = std::fs::read(&backup).unwrap();
+        assert!(matches!(open_backup(&bak, "old"), Err(VaultError::WrongPassword)));
+        assert_eq!(open_backup(&bak, "new").unwrap().accounts.len(), 1);
+        // The keychain slot seals the new key under its own entry, kept.
+        assert_eq!(vault.keychain_entry().unwrap(), entry);
+        // Saves after it stay under the new key.
+        vault.save().unwrap();
+        assert!(!key_opens(&path, &old_key) && !key_opens(&backup, &old_key));
+        drop(vault);
+        assert!(matches!(
+            Vault::open(&path, Unlock::Password("old")),
+            Err(VaultError::WrongPassword)
+        ));
+
+        // Opened with the keychain, a change that reseals the password slot asks for the password.
+        let mut vault = Vault::open(&path, Unlock::Keychain(&store)).unwrap();
+        let before = std::fs::read(&path).unwrap();
+        assert!(matches!(
+            vault.disable_keychain(&store),
+            Err(VaultError::PasswordNeeded)
+        ));
+        assert_eq!(std::fs::read(&path).unwrap(), before, "a refused change wrote the file");
+        assert!(matches!(vault.check_password("old"), Err(VaultError::WrongPassword)));
+        vault.check_password("new").unwrap();
+        let key = *vault.key.expose();
+        vault.disable_keychain(&store).unwrap();
+        assert_ne!(*vault.key.expose(), key);
+        assert!(vault.keychain_entry().is_none());
+        assert!(matches!(
+            store.load(entry.trim_start_matches("vault-")),
+            Err(KeychainError::Missing)
+        ));
+        drop(vault);
+        Vault::open(&path, Unlock::Password("new")).unwrap();
+        std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
+    }
+
+    #[test]
+    fn copies_of_a_vault_keep_their_own_keychain_entries() {
+        let path = scratch("copies");
+        let copy = path.with_file_name("copy.json");
+        let store = MemoryKeychain::default();
+        drop(
+            Vault::create(
+                &path,
+                NewVault {
+                    keychain: None,
+                    password: Some("pw"),
+                    kdf: CHEAP,
+                },
+            )
+            .unwrap(),
+        );
+        std::fs::copy(&path, &copy).unwrap();
+        let mut one = Vault::open(&path, Unlock::Password("pw")).unwrap();
+        one.enable_keychain(&store).unwrap();
+        let mut two = Vault::open(&copy, Unlock::Password("pw")).unwrap();
+        two.enable_keychain(&store).unwrap();
+        assert_ne!(one.keychain_entry(), two.keychain_entry());
+        // The copy's keychain off: its own entry goes, the first one's stays.
+        two.disable_keychain(&store).unwrap();
+        drop((one, two));
+        Vault::open(&path, Unlock::Keychain(&store)).unwrap();
+        // And the first one's password removed: its keychain still opens it.
+        let mut one = Vault::open(&path, Unlock::Keychain(&store)).unwrap();
+        one.remove_password(&store).unwrap();
+        drop(one);
+        Vault::open(&path, Unlock::Keychain(&store)).unwrap();
+        Vault::open(&copy, Unlock::Password("pw")).unwrap();
+        std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
     }
 }

@@ -18,7 +18,7 @@ fn secret_tool(args: &[&str]) -> std::process::Output {
 }
 
 fn entry_user(vault: &Vault) -> String {
-    twofold_vault::keychain_entry_user(vault.uuid())
+    vault.keychain_entry().expect("a keychain slot")
 }
 
 #[test]
@@ -79,14 +79,20 @@ fn a_foreign_key_in_the_keychain_is_refused_without_damage() {
         },
     )
     .unwrap();
-    let uuid = vault.uuid().to_owned();
+    let entry = entry_user(&vault).trim_start_matches("vault-").to_owned();
     drop(vault);
-    SystemKeychain.store(&uuid, &[7u8; 32]).unwrap();
+    // The keychain never overwrites an entry: a foreign key must replace it by hand.
+    assert!(matches!(
+        SystemKeychain.store(&entry, &[7u8; 32]),
+        Err(KeychainError::Exists(_))
+    ));
+    SystemKeychain.delete(&entry).unwrap();
+    SystemKeychain.store(&entry, &[7u8; 32]).unwrap();
     let before = file_hash(&path);
     let error = Vault::open(&path, Unlock::Keychain(&SystemKeychain)).unwrap_err();
     assert!(matches!(error, VaultError::KeychainKeyMismatch), "{error}");
     assert_eq!(file_hash(&path), before);
-    SystemKeychain.delete(&uuid).unwrap();
+    SystemKeychain.delete(&entry).unwrap();
 }
 
 #[test]
@@ -120,7 +126,10 @@ fn both_slots_each_open_the_vault_and_slots_can_change() {
             .status
             .success()
     );
-    assert!(matches!(vault.remove_password(), Err(VaultError::LastSlot)));
+    assert!(matches!(
+        vault.remove_password(&SystemKeychain),
+        Err(VaultError::LastSlot)
+    ));
     assert!(matches!(
         vault.disable_keychain(&SystemKeychain),
         Err(VaultError::NoKeychainSlot)
@@ -138,7 +147,7 @@ fn both_slots_each_open_the_vault_and_slots_can_change() {
         vault.enable_keychain(&SystemKeychain),
         Err(VaultError::SlotExists("keychain"))
     ));
-    vault.remove_password().unwrap();
+    vault.remove_password(&SystemKeychain).unwrap();
     drop(vault);
     assert!(matches!(
         Vault::open(&path, Unlock::Password("correct horse")),
@@ -148,8 +157,8 @@ fn both_slots_each_open_the_vault_and_slots_can_change() {
     assert_eq!(vault.data.accounts[0].name, "bob");
 
     // A password added back, then changed: the old one stops working.
-    vault.set_password("first", CHEAP).unwrap();
-    vault.set_password("second", CHEAP).unwrap();
+    vault.set_password("first", CHEAP, &SystemKeychain).unwrap();
+    vault.set_password("second", CHEAP, &SystemKeychain).unwrap();
     drop(vault);
     assert!(matches!(
         Vault::open(&path, Unlock::Password("first")),
@@ -163,6 +172,54 @@ fn both_slots_each_open_the_vault_and_slots_can_change() {
             .len(),
         1
     );
+    // Opened with the keychain: the password is asked before its slot is sealed again.
     let mut vault = Vault::open(&path, Unlock::Keychain(&SystemKeychain)).unwrap();
+    assert!(matches!(
+        vault.disable_keychain(&SystemKeychain),
+        Err(VaultError::PasswordNeeded)
+    ));
+    vault.check_password("second").unwrap();
     vault.disable_keychain(&SystemKeychain).unwrap();
+}
+
+#[test]
+fn two_copies_of_a_vault_keep_their_own_entries_in_the_secret_service() {
+    let scratch = Scratch::new("copies");
+    let path = scratch.path("vault.json");
+    let copy = scratch.path("copy.json");
+    let mut vault = Vault::create(
+        &path,
+        NewVault {
+            keychain: None,
+            password: Some("pw"),
+            kdf: CHEAP,
+        },
+    )
+    .unwrap();
+    vault.data.accounts.push(random_account("GitLab", "carol"));
+    vault.save().unwrap();
+    drop(vault);
+    std::fs::copy(&path, &copy).unwrap();
+
+    let mut one = Vault::open(&path, Unlock::Password("pw")).unwrap();
+    one.enable_keychain(&SystemKeychain).unwrap();
+    let mut two = Vault::open(&copy, Unlock::Password("pw")).unwrap();
+    two.enable_keychain(&SystemKeychain).unwrap();
+    let (entry_one, entry_two) = (entry_user(&one), entry_user(&two));
+    assert_ne!(entry_one, entry_two, "the copies share a keychain entry");
+    two.disable_keychain(&SystemKeychain).unwrap();
+    drop((one, two));
+
+    let lookup = |user: &str| {
+        secret_tool(&["lookup", "service", "twofold", "username", user])
+            .status
+            .success()
+    };
+    assert!(lookup(&entry_one) && !lookup(&entry_two));
+    let mut one = Vault::open(&path, Unlock::Keychain(&SystemKeychain)).unwrap();
+    assert_eq!(one.data.accounts[0].name, "carol");
+    one.check_password("pw").unwrap();
+    one.disable_keychain(&SystemKeychain).unwrap();
+    assert!(!lookup(&entry_one));
+    drop(Vault::open(&copy, Unlock::Password("pw")).unwrap());
 }

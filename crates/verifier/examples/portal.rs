@@ -6,23 +6,40 @@
 //! new one.
 //!
 //! ```sh
-//! cargo run -p twofold-verifier --example portal            # http://127.0.0.1:8080
-//! cargo run -p twofold-verifier --example portal -- --port 0 # any free port
+//! cargo run -p twofold-verifier --example portal                # http://127.0.0.1:8080
+//! cargo run -p twofold-verifier --example portal -- --port 0     # any free port
+//! cargo run -p twofold-verifier --example portal -- --insecure-http  # cookies without Secure
 //! ```
 //!
 //! The users and their passwords are printed at start. The server key comes
 //! from `TWOFOLD_SERVER_KEY` (64 hex digits) or is generated for this run;
 //! the state is in memory, so it ends with the process.
 //!
-//! This shows the two-factor flow; the password half is a sketch. A real
-//! portal keeps hashed passwords and throttles them too, sends cookies with
-//! `Secure` over HTTPS, puts a CSRF token in its forms (here, `SameSite=Strict`
-//! cookies stand in for one) and expires sessions.
+//! What a copy of it keeps, beyond the two-factor flow:
+//! - every POST carries the session's CSRF token (a synchronizer token; the
+//!   login form's session is made by the login page) and, when the browser
+//!   sends one, an `Origin` equal to the portal's own: a page on another
+//!   port of the same host is same-site, so `SameSite=Strict` alone does not
+//!   stop it;
+//! - the session cookie is `__Host-session`, `Secure`, `HttpOnly`,
+//!   `SameSite=Strict`, with a lifetime; sessions expire on the server after
+//!   15 idle minutes or 8 hours, and at most 10,000 are kept. The portal
+//!   speaks plain HTTP, to sit behind a TLS proxy; browsers also keep
+//!   `Secure` cookies of `http://localhost` and `http://127.0.0.1`.
+//!   `--insecure-http` drops `Secure` (and the prefix) for any other plain
+//!   HTTP host, for local use only;
+//! - passwords are kept as Argon2id hashes; a wrong user and a wrong
+//!   password take the same work and get the same answer; failed passwords
+//!   are throttled per user name like codes (a delay that doubles).
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher as _, PasswordVerifier as _, SaltString};
 
 use axum::Router;
 use axum::extract::{Form, State};
@@ -31,7 +48,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 use subtle::ConstantTimeEq;
-use twofold_verifier::{Config, MemoryStore, Mode, ServerKey, Verifier, VerifyError, unix_now};
+use twofold_verifier::{Config, MemoryStore, Mode, ServerKey, Throttle, Verifier, VerifyError, unix_now};
 
 /// The one company of the demo.
 const COMPANY: &str = "acme";
@@ -71,9 +88,20 @@ const USERS: &[User] = &[
     },
 ];
 
+/// A session unused this long ends.
+const SESSION_IDLE: Duration = Duration::from_secs(15 * 60);
+/// A session ends this long after sign-in, used or not.
+const SESSION_MAX: Duration = Duration::from_secs(8 * 60 * 60);
+/// The most sessions kept; past it, expired ones go, then the oldest not signed in.
+const MAX_SESSIONS: usize = 10_000;
+/// The most user names whose failed passwords are counted.
+const MAX_THROTTLED: usize = 10_000;
+
 /// How far a session has got through login.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Stage {
+    /// On the login page: only its form's CSRF token.
+    SigningIn,
     /// Password accepted; the code is next.
     NeedsCode,
     /// Password accepted; forced mode sends the user to enrollment.
@@ -83,13 +111,47 @@ enum Stage {
 }
 
 struct Session {
-    user: &'static User,
+    /// None until the password is accepted.
+    user: Option<&'static User>,
     stage: Stage,
+    /// The token every form of this session carries back.
+    csrf: String,
+    started: Instant,
+    last_used: Instant,
+}
+
+impl Session {
+    fn expired(&self, now: Instant) -> bool {
+        now.duration_since(self.last_used) > SESSION_IDLE || now.duration_since(self.started) > SESSION_MAX
+    }
+}
+
+/// Failed passwords in a row for one user name, and when the last one was.
+#[derive(Clone, Copy)]
+struct Failures {
+    count: u32,
+    last: Instant,
 }
 
 struct App {
     verifier: Verifier<MemoryStore>,
     sessions: Mutex<HashMap<String, Session>>,
+    /// Argon2id hashes (PHC strings) of the users' passwords, in `USERS`' order.
+    hashes: Vec<String>,
+    /// A hash no password matches, checked for an unknown user name so that
+    /// it takes the same work as a known one.
+    decoy: String,
+    /// Failed passwords per user name (known or not).
+    failures: Mutex<HashMap<String, Failures>>,
+    /// `Secure` cookies with the `__Host-` prefix (not with `--insecure-http`).
+    secure: bool,
+}
+
+impl App {
+    /// The session cookie's name.
+    fn cookie(&self) -> &'static str {
+        if self.secure { "__Host-session" } else { "session" }
+    }
 }
 
 type Shared = Arc<App>;
@@ -108,10 +170,20 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             ServerKey::generate()?
         }
     };
+    let secure = !std::env::args().any(|a| a == "--insecure-http");
     let verifier = Verifier::new(MemoryStore::new(), key, Config::new("Acme Portal"))?;
+    let mut hashes = Vec::new();
+    for user in USERS {
+        hashes.push(hash_password(user.password)?);
+    }
+    let decoy = hash_password(&random_token()?)?;
     let app = Arc::new(App {
         verifier,
         sessions: Mutex::new(HashMap::new()),
+        hashes,
+        decoy,
+        failures: Mutex::new(HashMap::new()),
+        secure,
     });
     let router = Router::new()
         .route("/", get(home))
@@ -126,6 +198,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .with_state(app);
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
     println!("portal: listening on http://{}", listener.local_addr()?);
+    if !secure {
+        eprintln!("portal: --insecure-http: the session cookie is sent over plain HTTP; for local use only");
+    }
     for user in USERS {
         println!(
             "portal: user {} password {}{}",
@@ -147,6 +222,30 @@ fn parse_key(hex: &str) -> Option<[u8; 32]> {
         *byte = u8::from_str_radix(std::str::from_utf8(pair).ok()?, 16).ok()?;
     }
     Some(key)
+}
+
+/// 128 random bits as hex: session ids, CSRF tokens.
+fn random_token() -> Result<String, String> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).map_err(|e| format!("the OS random number generator failed: {e}"))?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// An Argon2id hash of `password` with a fresh salt (the crate's default
+/// costs: 19 MiB, 2 passes), as a PHC string.
+fn hash_password(password: &str) -> Result<String, String> {
+    let mut salt = [0u8; 16];
+    getrandom::fill(&mut salt).map_err(|e| format!("the OS random number generator failed: {e}"))?;
+    let salt = SaltString::encode_b64(&salt).map_err(|e| e.to_string())?;
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|hash| hash.to_string())
+        .map_err(|e| e.to_string())
+}
+
+/// Whether `password` matches the PHC `hash`.
+fn password_matches(hash: &str, password: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|hash| Argon2::default().verify_password(password.as_bytes(), &hash).is_ok())
 }
 
 /// Text for HTML.
@@ -181,21 +280,73 @@ fn page(title: &str, body: &str) -> Response {
     response
 }
 
-fn session_id(headers: &HeaderMap) -> Option<String> {
+fn session_id(app: &App, headers: &HeaderMap) -> Option<String> {
+    let prefix = format!("{}=", app.cookie());
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
-        .find_map(|c| c.trim().strip_prefix("session=").map(str::to_owned))
+        .find_map(|c| c.trim().strip_prefix(prefix.as_str()).map(str::to_owned))
 }
 
-/// The session's user and stage, if signed in that far.
+/// The session's id, user, stage and CSRF token, if it is there and has
+/// not expired; its idle clock starts again.
+fn session(app: &App, headers: &HeaderMap) -> Option<(String, Option<&'static User>, Stage, String)> {
+    let id = session_id(app, headers)?;
+    let mut sessions = app.sessions.lock().ok()?;
+    let now = Instant::now();
+    let session = sessions.get_mut(&id)?;
+    if session.expired(now) {
+        sessions.remove(&id);
+        return None;
+    }
+    session.last_used = now;
+    Some((id, session.user, session.stage, session.csrf.clone()))
+}
+
+/// The session's id, user and stage, if a user has signed in that far.
 fn current(app: &App, headers: &HeaderMap) -> Option<(String, &'static User, Stage)> {
-    let id = session_id(headers)?;
-    let sessions = app.sessions.lock().ok()?;
-    let session = sessions.get(&id)?;
-    Some((id, session.user, session.stage))
+    match session(app, headers)? {
+        (id, Some(user), stage, _) if stage != Stage::SigningIn => Some((id, user, stage)),
+        _ => None,
+    }
+}
+
+/// The session's CSRF token, for a form.
+fn csrf_field(app: &App, headers: &HeaderMap) -> String {
+    let token = session(app, headers).map(|s| s.3).unwrap_or_default();
+    format!("<input type=hidden name=csrf value=\"{}\">", escape(&token))
+}
+
+/// Whether a POST may act: its `Origin`, when the browser sends one, is
+/// this portal's own, and its CSRF token is its session's.
+fn post_allowed(app: &App, headers: &HeaderMap, csrf: &str) -> bool {
+    if let Some(origin) = headers.get(header::ORIGIN) {
+        let host = headers
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .unwrap_or_default();
+        let allowed = [format!("https://{host}"), format!("http://{host}")];
+        let origin = origin.to_str().unwrap_or_default();
+        if host.is_empty() || !allowed.iter().any(|a| a == origin) {
+            return false;
+        }
+    }
+    session(app, headers).is_some_and(|(_, _, _, token)| bool::from(token.as_bytes().ct_eq(csrf.as_bytes())))
+}
+
+/// A POST refused for its origin or token.
+fn forbidden() -> Response {
+    (
+        StatusCode::FORBIDDEN,
+        page(
+            "Forbidden",
+            "<p class=error id=forbidden>This form did not come from this portal's own page. \
+             <a href=/>Start again</a>.</p>",
+        ),
+    )
+        .into_response()
 }
 
 fn to_login() -> Response {
@@ -219,22 +370,84 @@ fn failure(details: &str) -> Response {
 /// Starts a new session for `user` at `stage` (dropping `old`, if any) and
 /// sets its cookie on `response`: a fresh id at every step of login, so an
 /// id planted before login is worth nothing after it.
-fn new_session(app: &App, old: Option<&str>, user: &'static User, stage: Stage, mut response: Response) -> Response {
-    let mut id = [0u8; 16];
-    if getrandom::fill(&mut id).is_err() {
+fn new_session(
+    app: &App,
+    old: Option<&str>,
+    user: Option<&'static User>,
+    stage: Stage,
+    respond: impl FnOnce(&str) -> Response,
+) -> Response {
+    let (Ok(id), Ok(csrf)) = (random_token(), random_token()) else {
         return failure("the OS random number generator failed");
+    };
+    let now = Instant::now();
+    let Ok(mut sessions) = app.sessions.lock() else {
+        return failure("the session table is poisoned");
+    };
+    let started = old
+        .and_then(|old| sessions.remove(old))
+        .filter(|s| s.user.is_some())
+        .map_or(now, |s| s.started);
+    if sessions.len() >= MAX_SESSIONS {
+        sessions.retain(|_, s| !s.expired(now));
     }
-    let id: String = id.iter().map(|b| format!("{b:02x}")).collect();
-    if let Ok(mut sessions) = app.sessions.lock() {
-        if let Some(old) = old {
-            sessions.remove(old);
+    if sessions.len() >= MAX_SESSIONS {
+        // Full of live sessions: the oldest of those not signed in make room,
+        // so that a flood of login pages cannot push out users signed in.
+        let mut waiting: Vec<(Instant, String)> = sessions
+            .iter()
+            .filter(|(_, s)| s.user.is_none())
+            .map(|(id, s)| (s.started, id.clone()))
+            .collect();
+        waiting.sort();
+        for (_, id) in waiting.into_iter().take(sessions.len() + 1 - MAX_SESSIONS) {
+            sessions.remove(&id);
         }
-        sessions.insert(id.clone(), Session { user, stage });
     }
-    if let Ok(cookie) = HeaderValue::from_str(&format!("session={id}; HttpOnly; SameSite=Strict; Path=/")) {
+    if sessions.len() >= MAX_SESSIONS && user.is_none() {
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            page("Busy", "<p class=error>Too many sessions; try again later.</p>"),
+        )
+            .into_response();
+    }
+    sessions.insert(
+        id.clone(),
+        Session {
+            user,
+            stage,
+            csrf: csrf.clone(),
+            started,
+            last_used: now,
+        },
+    );
+    drop(sessions);
+    let mut response = respond(&csrf);
+    let (name, secure) = if app.secure {
+        ("__Host-session", "; Secure")
+    } else {
+        ("session", "")
+    };
+    let cookie = format!(
+        "{name}={id}; HttpOnly{secure}; SameSite=Strict; Path=/; Max-Age={}",
+        SESSION_MAX.as_secs()
+    );
+    if let Ok(cookie) = HeaderValue::from_str(&cookie) {
         response.headers_mut().insert(header::SET_COOKIE, cookie);
     }
     response
+}
+
+/// The hidden field of a form that carries `csrf`.
+fn token(csrf: &str) -> String {
+    format!("<input type=hidden name=csrf value=\"{}\">", escape(csrf))
+}
+
+/// The form a POST with nothing else sends: its CSRF token.
+#[derive(Deserialize)]
+struct TokenOnly {
+    #[serde(default)]
+    csrf: String,
 }
 
 async fn home(State(app): State<Shared>, headers: HeaderMap) -> Response {
@@ -244,7 +457,7 @@ async fn home(State(app): State<Shared>, headers: HeaderMap) -> Response {
     match stage {
         Stage::NeedsCode => return Redirect::to("/login/code").into_response(),
         Stage::NeedsEnrollment => return Redirect::to("/enroll").into_response(),
-        Stage::SignedIn => {}
+        Stage::SigningIn | Stage::SignedIn => {}
     }
     let status = match app.verifier.status(user.id) {
         Ok(status) => status,
@@ -266,38 +479,106 @@ async fn home(State(app): State<Shared>, headers: HeaderMap) -> Response {
     if user.admin {
         body.push_str("<p><a id=admin href=/admin>Administration</a></p>");
     }
-    body.push_str("<form method=post action=/logout><button id=logout>Sign out</button></form>");
+    let _ = write!(
+        body,
+        "<form method=post action=/logout>{}<button id=logout>Sign out</button></form>",
+        csrf_field(&app, &headers)
+    );
     page("Home", &body)
 }
 
-fn login_form(error: &str) -> Response {
+fn login_form(csrf: &str, error: &str) -> Response {
     page(
         "Sign in",
         &format!(
-            "{error}<form method=post action=/login>\
+            "{error}<form method=post action=/login>{}\
              <p><label>User <input id=username name=username autocomplete=username></label></p>\
              <p><label>Password <input id=password name=password type=password autocomplete=current-password></label></p>\
-             <p><button id=signin>Sign in</button></p></form>"
+             <p><button id=signin>Sign in</button></p></form>",
+            token(csrf)
         ),
     )
 }
 
-async fn login_page() -> Response {
-    login_form("")
+/// The login page, in a session of its own: its form's CSRF token is that
+/// session's, so a form posted from another site's page is refused.
+async fn login_page(State(app): State<Shared>, headers: HeaderMap) -> Response {
+    let old = session_id(&app, &headers);
+    new_session(&app, old.as_deref(), None, Stage::SigningIn, |csrf| {
+        login_form(csrf, "")
+    })
 }
 
 #[derive(Deserialize)]
 struct Login {
     username: String,
     password: String,
+    #[serde(default)]
+    csrf: String,
+}
+
+/// Seconds before `username` may try a password again (0: now).
+fn password_wait(app: &App, username: &str, now: Instant) -> u64 {
+    let throttle = Throttle::default();
+    let Ok(failures) = app.failures.lock() else {
+        return 0;
+    };
+    failures.get(username).map_or(0, |f| {
+        throttle
+            .delay(f.count)
+            .saturating_sub(now.duration_since(f.last).as_secs())
+    })
+}
+
+/// Counts a failed password for `username` (or clears the count on success).
+fn record_password(app: &App, username: &str, failed: bool, now: Instant) {
+    let Ok(mut failures) = app.failures.lock() else {
+        return;
+    };
+    if !failed {
+        failures.remove(username);
+        return;
+    }
+    if failures.len() >= MAX_THROTTLED && !failures.contains_key(username) {
+        // Forget the names that have waited out the longest delay, then the oldest.
+        let longest = Duration::from_secs(Throttle::default().max_delay);
+        failures.retain(|_, f| now.duration_since(f.last) < longest);
+        let oldest = failures
+            .iter()
+            .min_by_key(|(_, f)| f.last)
+            .map(|(name, _)| name.clone());
+        if let (true, Some(oldest)) = (failures.len() >= MAX_THROTTLED, oldest) {
+            failures.remove(&oldest);
+        }
+    }
+    let entry = failures
+        .entry(username.to_owned())
+        .or_insert(Failures { count: 0, last: now });
+    entry.count = entry.count.saturating_add(1);
+    entry.last = now;
 }
 
 async fn login(State(app): State<Shared>, headers: HeaderMap, Form(form): Form<Login>) -> Response {
-    let user = USERS
-        .iter()
-        .find(|u| u.id == form.username && bool::from(u.password.as_bytes().ct_eq(form.password.as_bytes())));
+    if !post_allowed(&app, &headers, &form.csrf) {
+        return forbidden();
+    }
+    let csrf = session(&app, &headers).map(|s| s.3).unwrap_or_default();
+    let now = Instant::now();
+    let wait = password_wait(&app, &form.username, now);
+    if wait > 0 {
+        return login_form(
+            &csrf,
+            &format!("<p class=error id=error>Too many failed sign-ins; wait {wait} s and try again.</p>"),
+        );
+    }
+    // The same Argon2id work whether or not the user exists.
+    let index = USERS.iter().position(|u| u.id == form.username);
+    let hash = index.and_then(|i| app.hashes.get(i)).unwrap_or(&app.decoy);
+    let matches = password_matches(hash, &form.password);
+    let user = index.and_then(|i| USERS.get(i)).filter(|_| matches);
+    record_password(&app, &form.username, user.is_none(), now);
     let Some(user) = user else {
-        return login_form("<p class=error id=error>Wrong user or password.</p>");
+        return login_form(&csrf, "<p class=error id=error>Wrong user or password.</p>");
     };
     // An enrolled user needs a code; only the others ask whether the
     // company forces them to enroll (one store read fewer at most logins).
@@ -310,29 +591,32 @@ async fn login(State(app): State<Shared>, headers: HeaderMap, Form(form): Form<L
         },
         Err(e) => return failure(&e.to_string()),
     };
-    let old = session_id(&headers);
-    new_session(&app, old.as_deref(), user, stage, Redirect::to("/").into_response())
+    let old = session_id(&app, &headers);
+    new_session(&app, old.as_deref(), Some(user), stage, |_| {
+        Redirect::to("/").into_response()
+    })
 }
 
-fn code_form(error: &str) -> Response {
+fn code_form(csrf: &str, error: &str) -> Response {
     page(
         "Two-factor authentication",
         &format!(
-            "{error}<form method=post action=/login/code>\
+            "{error}<form method=post action=/login/code>{token}\
              <p><label>Enter the code from your authenticator app \
              <input id=code name=code inputmode=numeric autocomplete=one-time-code></label></p>\
              <p><button id=verify>Verify</button></p>\
              <p><label>Or a recovery code <input id=recovery name=recovery autocomplete=off></label></p></form>\
-             <form method=post action=/logout><button id=logout>Sign out</button></form>"
+             <form method=post action=/logout>{token}<button id=logout>Sign out</button></form>",
+            token = token(csrf)
         ),
     )
 }
 
 async fn code_page(State(app): State<Shared>, headers: HeaderMap) -> Response {
-    match current(&app, &headers) {
-        Some((_, _, Stage::NeedsCode)) => code_form(""),
-        Some(_) => Redirect::to("/").into_response(),
-        None => to_login(),
+    match session(&app, &headers) {
+        Some((_, Some(_), Stage::NeedsCode, csrf)) => code_form(&csrf, ""),
+        Some((_, Some(_), Stage::NeedsEnrollment | Stage::SignedIn, _)) => Redirect::to("/").into_response(),
+        _ => to_login(),
     }
 }
 
@@ -341,6 +625,8 @@ struct CodeForm {
     code: String,
     #[serde(default)]
     recovery: String,
+    #[serde(default)]
+    csrf: String,
 }
 
 /// A refusal as the user should read it.
@@ -349,6 +635,9 @@ fn refusal(error: &VerifyError) -> String {
 }
 
 async fn code(State(app): State<Shared>, headers: HeaderMap, Form(form): Form<CodeForm>) -> Response {
+    if !post_allowed(&app, &headers, &form.csrf) {
+        return forbidden();
+    }
     let Some((id, user, Stage::NeedsCode)) = current(&app, &headers) else {
         return to_login();
     };
@@ -361,14 +650,10 @@ async fn code(State(app): State<Shared>, headers: HeaderMap, Form(form): Form<Co
             .map(|_| ())
     };
     match result {
-        Ok(()) => new_session(
-            &app,
-            Some(&id),
-            user,
-            Stage::SignedIn,
-            Redirect::to("/").into_response(),
-        ),
-        Err(error) => code_form(&refusal(&error)),
+        Ok(()) => new_session(&app, Some(&id), Some(user), Stage::SignedIn, |_| {
+            Redirect::to("/").into_response()
+        }),
+        Err(error) => code_form(&form.csrf, &refusal(&error)),
     }
 }
 
@@ -390,13 +675,17 @@ async fn enroll_page(State(app): State<Shared>, headers: HeaderMap) -> Response 
         "Register a device",
         &format!(
             "{forced}<p>You will need an authenticator app on your phone or computer.</p>\
-             <form method=post action=/enroll/new><button id=start>Show the QR code</button></form>"
+             <form method=post action=/enroll/new>{}<button id=start>Show the QR code</button></form>",
+            csrf_field(&app, &headers)
         ),
     )
 }
 
 /// A new enrollment: the QR code, the key for typing, and the code field.
-async fn new_enrollment(State(app): State<Shared>, headers: HeaderMap) -> Response {
+async fn new_enrollment(State(app): State<Shared>, headers: HeaderMap, Form(form): Form<TokenOnly>) -> Response {
+    if !post_allowed(&app, &headers, &form.csrf) {
+        return forbidden();
+    }
     let Some((_, user, stage)) = current(&app, &headers) else {
         return to_login();
     };
@@ -416,12 +705,13 @@ async fn new_enrollment(State(app): State<Shared>, headers: HeaderMap) -> Respon
         &format!(
             "<p>Scan the QR code with your authenticator app.</p><div id=qr>{}</div>\
              <p>Or type this key: <code id=secret>{}</code></p>\
-             <form method=post action=/enroll><p><label>Enter the code from the authenticator app \
+             <form method=post action=/enroll>{}<p><label>Enter the code from the authenticator app \
              <input id=code name=code inputmode=numeric autocomplete=one-time-code></label></p>\
              <p><button id=confirm>Confirm</button></p></form>",
             // Inline SVG needs no XML declaration.
             svg.find("<svg").and_then(|start| svg.get(start..)).unwrap_or_default(),
-            escape(&enrollment.secret_text())
+            escape(&enrollment.secret_text()),
+            token(&form.csrf)
         ),
     )
 }
@@ -429,9 +719,14 @@ async fn new_enrollment(State(app): State<Shared>, headers: HeaderMap) -> Respon
 #[derive(Deserialize)]
 struct ConfirmForm {
     code: String,
+    #[serde(default)]
+    csrf: String,
 }
 
 async fn enroll(State(app): State<Shared>, headers: HeaderMap, Form(form): Form<ConfirmForm>) -> Response {
+    if !post_allowed(&app, &headers, &form.csrf) {
+        return forbidden();
+    }
     let Some((id, user, stage)) = current(&app, &headers) else {
         return to_login();
     };
@@ -453,7 +748,7 @@ async fn enroll(State(app): State<Shared>, headers: HeaderMap, Form(form): Form<
                      <ul id=recovery-codes>{codes}</ul><p><a id=continue href=/>Continue</a></p>"
                 ),
             );
-            new_session(&app, Some(&id), user, Stage::SignedIn, registered)
+            new_session(&app, Some(&id), Some(user), Stage::SignedIn, |_| registered)
         }
         Err(error) => page(
             "Register a device",
@@ -483,6 +778,7 @@ async fn admin_page(State(app): State<Shared>, headers: HeaderMap) -> Response {
         (Ok(mode), Ok(report)) => (mode, report),
         (Err(e), _) | (_, Err(e)) => return failure(&e.to_string()),
     };
+    let csrf = csrf_field(&app, &headers);
     let checked = |m: Mode| if mode == m { " checked" } else { "" };
     let mut rows = String::new();
     for row in &report {
@@ -494,7 +790,7 @@ async fn admin_page(State(app): State<Shared>, headers: HeaderMap) -> Response {
         let _ = write!(
             rows,
             "<tr data-user=\"{user}\"><td>{user}</td><td class=twofa>{state}</td><td>\
-             <form method=post action=/admin/remove><input type=hidden name=user value=\"{user}\">\
+             <form method=post action=/admin/remove>{csrf}<input type=hidden name=user value=\"{user}\">\
              <button id=\"remove-{user}\">Remove device</button></form></td></tr>",
             user = escape(&row.user)
         );
@@ -502,7 +798,7 @@ async fn admin_page(State(app): State<Shared>, headers: HeaderMap) -> Response {
     page(
         "Administration",
         &format!(
-            "<form method=post action=/admin/mode><fieldset><legend>Two-factor authentication</legend>\
+            "<form method=post action=/admin/mode>{csrf}<fieldset><legend>Two-factor authentication</legend>\
              <label><input type=radio id=mode-forced name=mode value=forced{}> Forced: every user sets it up at next login</label><br>\
              <label><input type=radio id=mode-optin name=mode value=opt-in{}> Opt-in: each user chooses</label><br>\
              <button id=save-mode>Save</button></fieldset></form>\
@@ -517,9 +813,14 @@ async fn admin_page(State(app): State<Shared>, headers: HeaderMap) -> Response {
 #[derive(Deserialize)]
 struct ModeForm {
     mode: String,
+    #[serde(default)]
+    csrf: String,
 }
 
 async fn set_mode(State(app): State<Shared>, headers: HeaderMap, Form(form): Form<ModeForm>) -> Response {
+    if !post_allowed(&app, &headers, &form.csrf) {
+        return forbidden();
+    }
     if admin_of(&app, &headers).is_none() {
         return StatusCode::FORBIDDEN.into_response();
     }
@@ -537,9 +838,14 @@ async fn set_mode(State(app): State<Shared>, headers: HeaderMap, Form(form): For
 #[derive(Deserialize)]
 struct RemoveForm {
     user: String,
+    #[serde(default)]
+    csrf: String,
 }
 
 async fn remove(State(app): State<Shared>, headers: HeaderMap, Form(form): Form<RemoveForm>) -> Response {
+    if !post_allowed(&app, &headers, &form.csrf) {
+        return forbidden();
+    }
     if admin_of(&app, &headers).is_none() {
         return StatusCode::FORBIDDEN.into_response();
     }
@@ -549,14 +855,17 @@ async fn remove(State(app): State<Shared>, headers: HeaderMap, Form(form): Form<
     }
 }
 
-async fn logout(State(app): State<Shared>, headers: HeaderMap) -> Response {
-    if let (Some(id), Ok(mut sessions)) = (session_id(&headers), app.sessions.lock()) {
+async fn logout(State(app): State<Shared>, headers: HeaderMap, Form(form): Form<TokenOnly>) -> Response {
+    if !post_allowed(&app, &headers, &form.csrf) {
+        return forbidden();
+    }
+    if let (Some(id), Ok(mut sessions)) = (session_id(&app, &headers), app.sessions.lock()) {
         sessions.remove(&id);
     }
     let mut response = Redirect::to("/login").into_response();
-    response.headers_mut().insert(
-        header::SET_COOKIE,
-        HeaderValue::from_static("session=; Max-Age=0; Path=/"),
-    );
+    let secure = if app.secure { "; Secure" } else { "" };
+    if let Ok(cookie) = HeaderValue::from_str(&format!("{}=; Max-Age=0; Path=/{secure}", app.cookie())) {
+        response.headers_mut().insert(header::SET_COOKIE, cookie);
+    }
     response
 }

@@ -137,6 +137,10 @@ async fn click(browser: &Client, id: &str) {
 }
 
 async fn sign_in(browser: &Client, base: &str, user: &str) {
+    sign_in_with(browser, base, user, &format!("{user}-password")).await;
+}
+
+async fn sign_in_with(browser: &Client, base: &str, user: &str, password: &str) {
     browser.goto(&format!("{base}/login")).await.unwrap();
     browser
         .find(Locator::Id("username"))
@@ -149,7 +153,7 @@ async fn sign_in(browser: &Client, base: &str, user: &str) {
         .find(Locator::Id("password"))
         .await
         .unwrap()
-        .send_keys(&format!("{user}-password"))
+        .send_keys(password)
         .await
         .unwrap();
     click(browser, "signin").await;
@@ -201,6 +205,62 @@ fn now() -> u64 {
     twofold_verifier::unix_now()
 }
 
+/// Serves `html` to every request on a port of its own: another origin on
+/// the same host (so the same site), as a page an attacker might run there.
+fn serve_elsewhere(html: String) -> String {
+    use std::io::{Read as _, Write as _};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://127.0.0.1:{}/", listener.local_addr().unwrap().port());
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut request = Vec::new();
+            let mut buffer = [0u8; 1024];
+            while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                match stream.read(&mut buffer) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => request.extend_from_slice(&buffer[..n]),
+                }
+            }
+            let _ = write!(
+                stream,
+                "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{html}",
+                html.len()
+            );
+        }
+    });
+    url
+}
+
+/// Opens a page on another origin that posts `fields` to `action` by
+/// itself, and returns the page the browser lands on.
+async fn cross_origin_post(browser: &Client, action: &str, fields: &[(&str, &str)]) -> String {
+    let inputs: String = fields
+        .iter()
+        .map(|(name, value)| format!("<input type=hidden name={name} value=\"{value}\">"))
+        .collect();
+    let attack = serve_elsewhere(format!(
+        "<!doctype html><form id=f method=post action=\"{action}\">{inputs}</form>\
+         <script>document.getElementById('f').submit()</script>"
+    ));
+    browser.goto(&attack).await.unwrap();
+    let started = Instant::now();
+    loop {
+        let url = browser.current_url().await.unwrap();
+        if !attack.starts_with(url.origin().ascii_serialization().as_str()) {
+            let state = browser.execute("return document.readyState", vec![]).await;
+            if state.is_ok_and(|s| s == "complete") {
+                return browser.source().await.unwrap();
+            }
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "the cross-origin form never posted"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 #[tokio::test]
 async fn the_help_page_flow_in_a_real_browser() {
     let target = std::env::current_exe()
@@ -237,6 +297,59 @@ async fn flow(base: &str, admin: &Client, alice: &Client, shots: &std::path::Pat
         .unwrap();
     click(admin, "save-mode").await;
     assert!(admin.find(Locator::Css("#mode-forced:checked")).await.is_ok());
+
+    // The session cookie: __Host-, Secure, HttpOnly (not readable by the page).
+    let cookies = admin.get_all_cookies().await.unwrap();
+    let session = cookies
+        .iter()
+        .find(|c| c.name() == "__Host-session")
+        .expect("no __Host-session cookie");
+    assert_eq!(
+        (session.secure(), session.http_only(), session.path()),
+        (Some(true), Some(true), Some("/")),
+        "{session:?}"
+    );
+    // A page on another port of the same host (same site: the SameSite=Strict
+    // cookie goes with it) posts the admin's form: refused, nothing changed.
+    let landed = cross_origin_post(admin, &format!("{base}/admin/mode"), &[("mode", "opt-in")]).await;
+    assert!(landed.contains("id=\"forbidden\""), "{landed}");
+    admin.goto(&format!("{base}/admin")).await.unwrap();
+    assert!(
+        admin.find(Locator::Css("#mode-forced:checked")).await.is_ok(),
+        "the mode changed"
+    );
+    // Login CSRF: signing the victim in as someone else, refused too.
+    let landed = cross_origin_post(
+        alice,
+        &format!("{base}/login"),
+        &[("username", "bob"), ("password", "bob-password")],
+    )
+    .await;
+    assert!(landed.contains("id=\"forbidden\""), "{landed}");
+    alice.goto(&format!("{base}/")).await.unwrap();
+    assert_eq!(
+        path(alice).await,
+        "/login",
+        "the forged login signed alice's browser in"
+    );
+    // Failed passwords are throttled: after the free ones, a wait is asked,
+    // for a user that exists and one that does not alike.
+    for user in ["bob", "nobody"] {
+        let mut attempts = 0;
+        let told = loop {
+            attempts += 1;
+            sign_in_with(alice, base, user, "wrong").await;
+            let told = text(alice, "error").await;
+            if told.contains("Too many failed sign-ins") || attempts == 10 {
+                break told;
+            }
+            assert_eq!(told, "Wrong user or password.", "{user}");
+        };
+        // Three free failures, then a delay that doubles: the fifth try at
+        // the soonest is told to wait.
+        assert!(told.contains("Too many failed sign-ins"), "{user}: {told}");
+        assert!(attempts >= 5, "{user}: throttled after {attempts} tries");
+    }
     let row = text(admin, "report").await;
     assert!(row.contains("alice not set up"), "{row}");
 

@@ -7,27 +7,35 @@
 //! vault locks.
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use tauri::ipc::{Request, Response};
 use tauri::{AppHandle, Manager as _, State};
 use tauri_plugin_dialog::DialogExt as _;
 use twofold_formats::{Format, Imported};
-use zeroize::Zeroizing;
+use zeroize::{Zeroize as _, Zeroizing};
 
 use super::{Body, blocking, raw_body, reply};
 use crate::error::AppError;
 use crate::session::{Session, given};
 use crate::view::{EntryFailure, Exported, FormatInfo, ImportStep, ImportSummary, PreviewAccount, TransferCount};
 
-/// The import under way, if any; emptied on lock.
+/// The import under way, if any; emptied on lock. Lock order: the
+/// session's vault first, then this (the lock hook clears it with the vault
+/// held), so a file is stored, and a read's result lands, under the vault.
 #[derive(Default)]
-pub(crate) struct Importing(Mutex<Option<Pending>>);
+pub(crate) struct Importing {
+    pending: Mutex<Option<Pending>>,
+    /// Numbers every read, of every file, and is never reset: a slow read
+    /// lands only if no read began after it.
+    reads: AtomicU64,
+}
 
 /// A file loaded for import.
 struct Pending {
-    /// Counts loads: a slow decryption of an earlier file must not land on a later one.
-    turn: u64,
+    /// The latest read begun: only its result may land, and be committed.
+    read: u64,
     /// The file, shared with a decryption under way.
     bytes: Arc<Zeroizing<Vec<u8>>>,
     /// The format it is read as, once known.
@@ -39,9 +47,14 @@ struct Pending {
 impl Importing {
     /// Forgets the file and what it held.
     pub(crate) fn clear(&self) {
-        if let Ok(mut pending) = self.0.lock() {
+        if let Ok(mut pending) = self.pending.lock() {
             *pending = None;
         }
+    }
+
+    /// The number of a read about to begin.
+    fn next_read(&self) -> u64 {
+        self.reads.fetch_add(1, Ordering::SeqCst) + 1
     }
 
     fn no_import() -> AppError {
@@ -83,23 +96,23 @@ pub(crate) async fn import_load(app: AppHandle, request: Request<'_>) -> Result<
     reply(
         blocking(app, move |app| {
             let bytes = bytes?;
-            app.state::<Session>().with_vault(|_| Ok(()))?;
             let format = twofold_formats::detect(&bytes);
             let importing = app.state::<Importing>();
-            let turn = {
-                let mut pending = importing.0.lock()?;
-                let turn = pending.as_ref().map_or(0, |p| p.turn + 1);
-                *pending = Some(Pending {
-                    turn,
+            let read = importing.next_read();
+            // Stored under the vault: a lock either comes first (and this
+            // fails) or clears it after.
+            app.state::<Session>().with_vault(|_| {
+                *importing.pending.lock()? = Some(Pending {
+                    read,
                     bytes: Arc::new(bytes),
                     format,
                     imported: None,
                 });
-                turn
-            };
+                Ok(())
+            })?;
             match format {
                 None => Ok(step("format", None, Vec::new(), Vec::new())),
-                Some(_) => read(app, turn, None, None),
+                Some(_) => read_as(app, None, None),
             }
         })
         .await,
@@ -115,75 +128,67 @@ pub(crate) async fn import_open(
 ) -> Result<ImportStep, AppError> {
     reply(
         blocking(app, move |app| {
-            let turn = app
-                .state::<Importing>()
-                .0
-                .lock()?
-                .as_ref()
-                .map(|p| p.turn)
-                .ok_or_else(Importing::no_import)?;
             let format = format.as_deref().map(twofold_app::format_named).transpose()?;
-            read(app, turn, format, given(&password))
+            read_as(app, format, given(&password))
         })
         .await,
     )
 }
 
-/// Reads load `turn` as `format` (else the one known) with `password`, and
-/// keeps what it held for the commit. Decryption (a KDF) runs without the
-/// import's lock held, so a lock of the vault never waits for it.
-fn read(
+/// Reads the loaded file as `format` (else the one known) with `password`,
+/// and keeps what it held for the commit. Decryption (a KDF) runs with no
+/// lock held, so neither a lock of the vault nor the list waits for it;
+/// its result lands only if no other read began meanwhile.
+fn read_as(
     app: &AppHandle,
-    turn: u64,
     format: Option<&'static dyn Format>,
     password: Option<&str>,
 ) -> Result<ImportStep, AppError> {
     let importing = app.state::<Importing>();
+    let read = importing.next_read();
     let (bytes, format) = {
-        let pending = importing.0.lock()?;
-        let pending = pending
-            .as_ref()
-            .filter(|p| p.turn == turn)
-            .ok_or_else(Importing::no_import)?;
+        let mut pending = importing.pending.lock()?;
+        let pending = pending.as_mut().ok_or_else(Importing::no_import)?;
+        pending.read = read;
+        pending.imported = None;
         (Arc::clone(&pending.bytes), format.or(pending.format))
     };
     let Some(format) = format else {
         return Ok(step("format", None, Vec::new(), Vec::new()));
     };
     let result = twofold_app::read_import(&bytes, Some(format.name()), password);
-    let mut pending = importing.0.lock()?;
-    let pending = pending
-        .as_mut()
-        .filter(|p| p.turn == turn)
-        .ok_or_else(Importing::no_import)?;
-    pending.format = Some(format);
-    pending.imported = None;
-    let import = match result {
-        Ok(import) => import,
-        Err(e) if e.kind() == twofold_app::ErrorKind::PasswordRequired => {
-            return Ok(step("password", Some(format.name()), Vec::new(), Vec::new()));
-        }
-        Err(e) => return Err(e.into()),
-    };
-    // The marks use the vault as it is now; the commit merges by the same rule.
-    let marks = app
-        .state::<Session>()
-        .with_vault(|vault| Ok(twofold_app::duplicates(&vault.data, &import.imported.accounts)))?;
-    let accounts = import
-        .imported
-        .accounts
-        .iter()
-        .zip(marks)
-        .map(|(account, duplicate)| PreviewAccount {
-            issuer: account.issuer.clone(),
-            name: account.name.clone(),
-            kind: account.kind.as_str(),
-            duplicate,
-        })
-        .collect();
-    let failures = EntryFailure::all(&import.imported.failures);
-    pending.imported = Some(import.imported);
-    Ok(step("preview", Some(format.name()), accounts, failures))
+    app.state::<Session>().with_vault(|vault| {
+        let mut pending = importing.pending.lock()?;
+        let pending = pending
+            .as_mut()
+            .filter(|p| p.read == read)
+            .ok_or_else(|| AppError::new("no_import", "the file was read again, or another chosen, meanwhile"))?;
+        pending.format = Some(format);
+        let import = match result {
+            Ok(import) => import,
+            Err(e) if e.kind() == twofold_app::ErrorKind::PasswordRequired => {
+                return Ok(step("password", Some(format.name()), Vec::new(), Vec::new()));
+            }
+            Err(e) => return Err(e.into()),
+        };
+        // The marks use the vault as it is now; the commit merges by the same rule.
+        let marks = twofold_app::duplicates(&vault.data, &import.imported.accounts);
+        let accounts = import
+            .imported
+            .accounts
+            .iter()
+            .zip(marks)
+            .map(|(account, duplicate)| PreviewAccount {
+                issuer: account.issuer.clone(),
+                name: account.name.clone(),
+                kind: account.kind.as_str(),
+                duplicate,
+            })
+            .collect();
+        let failures = EntryFailure::all(&import.imported.failures);
+        pending.imported = Some(import.imported);
+        Ok(step("preview", Some(format.name()), accounts, failures))
+    })
 }
 
 fn step(
@@ -205,16 +210,16 @@ fn step(
 pub(crate) async fn import_commit(app: AppHandle) -> Result<ImportSummary, AppError> {
     reply(
         blocking(app, |app| {
-            let imported = app
-                .state::<Importing>()
-                .0
-                .lock()?
-                .take()
-                .and_then(|p| p.imported)
-                .ok_or_else(Importing::no_import)?;
-            let summary = app
-                .state::<Session>()
-                .with_vault_mut(|vault| Ok(twofold_app::import_into(vault, imported)?))?;
+            let importing = app.state::<Importing>();
+            let summary = app.state::<Session>().with_vault_mut(|vault| {
+                let imported = importing
+                    .pending
+                    .lock()?
+                    .take()
+                    .and_then(|p| p.imported)
+                    .ok_or_else(Importing::no_import)?;
+                Ok(twofold_app::import_into(vault, imported)?)
+            })?;
             Ok(ImportSummary {
                 added: summary.added.iter().map(twofold_otp::Account::label).collect(),
                 skipped: summary.skipped.iter().map(twofold_otp::Account::label).collect(),
@@ -237,7 +242,9 @@ pub(crate) fn import_cancel(importing: State<'_, Importing>) {
 pub(crate) async fn choose_export_path(app: AppHandle, file_name: String) -> Result<Option<String>, AppError> {
     reply(
         blocking(app, move |app| {
-            app.state::<Session>().with_vault(|_| Ok(()))?;
+            let session = app.state::<Session>();
+            let epoch = session.epoch();
+            session.with_vault(|_| Ok(()))?;
             let mut dialog = app
                 .dialog()
                 .file()
@@ -253,15 +260,21 @@ pub(crate) async fn choose_export_path(app: AppHandle, file_name: String) -> Res
                         .map_err(|e| AppError::new("io", format!("that place cannot be written: {e}")))
                 })
                 .transpose()?;
-            let target = app.state::<ExportTarget>();
-            let mut target = target.0.lock()?;
-            *target = chosen.map(|path| Chosen {
-                confirmed: path.exists(),
-                path,
-            });
-            Ok(target
+            let name = chosen
                 .as_ref()
-                .map(|c| c.path.file_name().unwrap_or_default().to_string_lossy().into_owned()))
+                .map(|path| path.file_name().unwrap_or_default().to_string_lossy().into_owned());
+            // Kept under the vault, and only if no lock came while the dialog was open.
+            session.with_vault(|_| {
+                if session.epoch() != epoch {
+                    return Err(AppError::locked());
+                }
+                *app.state::<ExportTarget>().0.lock()? = chosen.map(|path| Chosen {
+                    confirmed: path.exists(),
+                    path,
+                });
+                Ok(())
+            })?;
+            Ok(name)
         })
         .await,
     )
@@ -287,9 +300,16 @@ pub(crate) async fn export_to(
                     .ok_or_else(|| AppError::new("no_export", "choose where to save the export first"))?;
                 (chosen.path.clone(), chosen.confirmed)
             };
-            let files = app
-                .state::<Session>()
-                .with_vault(|vault| Ok(twofold_app::export(&vault.data.accounts, &format, given(&password))?))?;
+            let session = app.state::<Session>();
+            let epoch = session.epoch();
+            // Encrypting an export runs a KDF: on a copy, not holding the vault.
+            let accounts = session.with_vault(|vault| Ok(vault.data.accounts.clone()))?;
+            let mut files = twofold_app::export(&accounts, &format, given(&password))?;
+            drop(accounts);
+            if session.epoch() != epoch {
+                files.iter_mut().for_each(|f| f.bytes.zeroize());
+                return Err(AppError::locked());
+            }
             let paths: Vec<PathBuf> = files
                 .iter()
                 .map(|file| match &file.suffix {
@@ -300,11 +320,15 @@ pub(crate) async fn export_to(
             // All or none: a file in the way is told before anything is written.
             let in_the_way = paths.iter().find(|p| p.exists() && !(confirmed && **p == path));
             if let (false, Some(there)) = (replace, in_the_way) {
+                files.iter_mut().for_each(|f| f.bytes.zeroize());
                 return Err(twofold_app::Error::Exists(there.display().to_string()).into());
             }
-            for (file, target) in files.iter().zip(&paths) {
-                twofold_app::write_private(target, &file.bytes, true)?;
-            }
+            let written = files
+                .iter()
+                .zip(&paths)
+                .try_for_each(|(file, target)| twofold_app::write_private(target, &file.bytes, true));
+            files.iter_mut().for_each(|f| f.bytes.zeroize());
+            written?;
             target.clear();
             Ok(Exported {
                 files: paths.iter().map(|p| p.display().to_string()).collect(),

@@ -61,27 +61,27 @@ pub(crate) fn preferences(session: State<'_, Session>) -> Result<Preferences, Ap
     }))
 }
 
-/// Changes the preferences. Asking for the password after a lock needs the
-/// vault unlocked and a password slot: a lock must not shut the user out.
+/// Changes the preferences, with the vault unlocked (the page reads them
+/// while locked, and changes them only in Settings), and under its lock, so
+/// that a lock's mark and a change never overwrite each other. Asking for
+/// the password after a lock needs a password slot: a lock must not shut
+/// the user out.
 #[tauri::command(async)]
 pub(crate) fn set_preferences(session: State<'_, Session>, preferences: Preferences) -> Result<(), AppError> {
-    reply((|| {
+    reply(session.with_vault(|vault| {
         let mut kept = session.preferences()?;
-        if preferences.ask_password_after_lock && !kept.ask_password_after_lock {
-            let has_password = session.with_vault(|vault| Ok(vault.has_password()))?;
-            if !has_password {
-                return Err(AppError::new(
-                    "invalid",
-                    "the vault has no password to ask for; set one first (Settings, Keys)",
-                ));
-            }
+        if preferences.ask_password_after_lock && !vault.has_password() {
+            return Err(AppError::new(
+                "invalid",
+                "the vault has no password to ask for; set one first (Settings, Keys)",
+            ));
         }
         kept.theme = preferences.theme;
         kept.hide_codes = preferences.hide_codes;
         kept.ask_password_after_lock = preferences.ask_password_after_lock;
         kept.password_needed &= kept.ask_password_after_lock;
         session.set_preferences(&kept)
-    })())
+    }))
 }
 
 /// How the vault opens: its keychain and password slots.
@@ -96,7 +96,8 @@ pub(crate) fn keys(session: State<'_, Session>) -> Result<Keys, AppError> {
 }
 
 /// Makes a change of the vault's slots, after checking the present password
-/// when it has one (Argon2id, so on the blocking pool).
+/// when it has one (Argon2id, so on the blocking pool; the vault stays held
+/// throughout, so that the change and the preferences it implies are one step).
 async fn change_keys(
     app: AppHandle,
     current: Option<Zeroizing<String>>,
@@ -105,17 +106,18 @@ async fn change_keys(
     reply(
         blocking(app, move |app| {
             let session = app.state::<Session>();
-            session.with_vault_mut(|vault| Ok(change(vault, given(&current))?))?;
-            // A vault without a password cannot ask for one after a lock.
-            if !session.with_vault(|vault| Ok(vault.has_password()))? {
-                let mut preferences = session.preferences()?;
-                if preferences.ask_password_after_lock {
+            session.with_vault_mut(|vault| {
+                change(vault, given(&current))?;
+                // A vault without a password cannot ask for one after a lock
+                // (changed under the same lock, so no lock comes between).
+                let preferences = session.preferences().ok().filter(|p| p.ask_password_after_lock);
+                if let (false, Some(mut preferences)) = (vault.has_password(), preferences) {
                     preferences.ask_password_after_lock = false;
                     preferences.password_needed = false;
                     session.set_preferences(&preferences)?;
                 }
-            }
-            Ok(())
+                Ok(())
+            })
         })
         .await,
     )

@@ -3,7 +3,7 @@
 // "Move to phone" shows the Google Authenticator transfer QR codes instead.
 import * as api from "../api";
 import { button, el, type View } from "../dom";
-import { defaultExportFormat, exportedText, exportFileName, exportNeeds, fileNameOf, passwordProblem, PLAIN_WARNING } from "../import-model";
+import { defaultExportFormat, existingPathOf, exportedText, exportFileName, exportNeeds, fileNameOf, passwordProblem, PLAIN_WARNING } from "../import-model";
 import { setStatus, showError } from "../status";
 import type { PanelHost } from "./host";
 import { transferPanel } from "./transfer";
@@ -31,9 +31,10 @@ export function exportPanel(host: PanelHost): View {
   const passwordLabel = el("label", {}, "Password for the export ");
   passwordLabel.append(password);
   const againLabel = el("label", {}, "The password again ");
-  againLabel.append(again, passwordError);
+  againLabel.append(again);
   const passwords = el("div", { class: "exchange-passwords" });
-  passwords.append(passwordLabel, againLabel);
+  // The error sits right after its label (not inside it), named by the fields' aria-describedby.
+  passwords.append(passwordLabel, againLabel, passwordError);
 
   const plain = el("input", { id: "export-plain", type: "checkbox" });
   const plainLabel = el("label", { class: "check" });
@@ -86,14 +87,14 @@ export function exportPanel(host: PanelHost): View {
       if (!alive || mine !== turn) return;
       save.disabled = false;
       const failure = api.errorOf(e);
-      if (failure.kind === "exists" && !replace) askReplace(path, format, secret);
+      if (failure.kind === "exists" && !replace) askReplace(path, format, secret, existingPathOf(failure.message, path));
       else if (failure.kind !== "locked") showError(failure.message);
     }
   };
 
-  /** The inline "Replace <file>?" question. */
-  const askReplace = (path: string, format: string, secret: string | null) => {
-    const text = el("p", { id: "export-confirm-text" }, `Replace ${fileNameOf(path)}?`);
+  /** The inline "Replace <file>?" question; `existing` is the file in the way (a QR export's name-2.png, say). */
+  const askReplace = (path: string, format: string, secret: string | null, existing: string) => {
+    const text = el("p", { id: "export-confirm-text" }, `Replace ${fileNameOf(existing)}?`);
     const replace = button("export-replace", "Replace", () => {
       confirm.hidden = true;
       confirm.replaceChildren();

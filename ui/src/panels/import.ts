@@ -40,10 +40,14 @@ export function importPanel(host: PanelHost, file?: File): View {
 
   const errorLine = (text: string, id = "import-error") => el("p", { id, class: "error", role: "alert" }, text);
 
+  /** The name of the file being imported, for the preview's first line. */
+  let fileName = "";
+
   const busy = (text: string) => body.replaceChildren(el("p", { class: "muted", role: "status" }, text));
 
   const load = async (picked: File) => {
     const mine = ++turn;
+    fileName = picked.name;
     busy(`Reading ${picked.name}…`);
     let bytes: Uint8Array;
     try {
@@ -150,12 +154,12 @@ export function importPanel(host: PanelHost, file?: File): View {
     const error = el("span", { id: "import-password-error", class: "error field-error", role: "alert" }, message);
     if (message) password.setAttribute("aria-invalid", "true");
     const wrap = el("label", {}, "Password ");
-    wrap.append(password, error);
+    wrap.append(password);
     const unlock = el("button", { id: "import-unlock", type: "submit", class: "primary" }, "Unlock");
     const other = button("import-other-format", "It is another format", () => void chooseFormat(""));
     const row = el("div", { class: "toolbar" });
     row.append(unlock, other);
-    form.append(el("p", {}, `${format ? `This ${format} file` : "This file"} is encrypted. Give the password it was exported with.`), wrap, row);
+    form.append(el("p", {}, `${format ? `This ${format} file` : "This file"} is encrypted. Give the password it was exported with.`), wrap, error, row);
     form.addEventListener("submit", (e) => {
       e.preventDefault();
       const given = password.value;
@@ -186,7 +190,11 @@ export function importPanel(host: PanelHost, file?: File): View {
       if (row.duplicate) item.append(el("span", { class: "exchange-mark" }, row.mark));
       list.append(item);
     }
-    const parts: HTMLElement[] = [el("p", { id: "import-count", class: "exchange-count" }, summary.text)];
+    const source = step.format ? `${fileName}, read as ${step.format}` : fileName;
+    const parts: HTMLElement[] = [
+      el("p", { id: "import-source", class: "muted exchange-source", title: source }, source),
+      el("p", { id: "import-count", class: "exchange-count" }, summary.text),
+    ];
     if (step.accounts.length > 0) parts.push(list);
     else parts.push(el("p", { class: "muted" }, "The file holds no account Twofold can read."));
     if (step.failures.length > 0) parts.push(failureList("import-failures", "Cannot be read", step.failures));

@@ -35,7 +35,8 @@ export function settingsPanel(host: PanelHost, current: api.Settings, keys: api.
   const currentPassword = el("input", { id: "keys-current", type: "password", autocomplete: "current-password", "aria-describedby": "keys-current-error" });
   const currentError = el("span", { id: "keys-current-error", class: "error field-error", role: "alert" });
   const currentLabel = el("label", {}, "Current password ");
-  currentLabel.append(currentPassword, currentError);
+  currentLabel.append(currentPassword);
+  // The errors sit right after their labels (not inside them), named by the fields' aria-describedby.
   const passwordTitle = el("h4");
   const fresh = el("input", { id: "keys-new", type: "password", autocomplete: "new-password", "aria-describedby": "keys-new-error" });
   const repeat = el("input", { id: "keys-repeat", type: "password", autocomplete: "new-password", "aria-describedby": "keys-new-error" });
@@ -43,7 +44,7 @@ export function settingsPanel(host: PanelHost, current: api.Settings, keys: api.
   const freshLabel = el("label", {}, "New password ");
   freshLabel.append(fresh);
   const repeatLabel = el("label", {}, "The new password again ");
-  repeatLabel.append(repeat, freshError);
+  repeatLabel.append(repeat);
   const setPassword = el("button", { id: "keys-set-password", type: "submit" });
   const removePassword = button("keys-remove-password", "Remove password", () => void remove());
   const removeReason = el("p", { id: "keys-remove-reason", class: "muted" });
@@ -52,7 +53,7 @@ export function settingsPanel(host: PanelHost, current: api.Settings, keys: api.
   const keyButtons = el("div", { class: "toolbar" });
   keyButtons.append(setPassword, removePassword);
   const keysForm = el("form", { id: "keys-form", class: "settings-section", novalidate: "", "aria-labelledby": "keys-heading" });
-  keysForm.append(el("h3", { id: "keys-heading" }, "Keys"), state, keychainLabel, currentLabel, passwordTitle, freshLabel, repeatLabel, keyButtons, removeReason, keysError);
+  keysForm.append(el("h3", { id: "keys-heading" }, "Keys"), state, keychainLabel, currentLabel, currentError, passwordTitle, freshLabel, repeatLabel, freshError, keyButtons, removeReason, keysError);
 
   // Preferences, the clipboard and the idle lock.
   const form = el("form", { id: "settings-form", class: "settings-section", novalidate: "" });
@@ -125,6 +126,7 @@ export function settingsPanel(host: PanelHost, current: api.Settings, keys: api.
     state.textContent = keysState(keys);
     keychain.checked = keys.keychain;
     currentLabel.hidden = !keys.password;
+    currentError.hidden = !keys.password;
     passwordTitle.textContent = keys.password ? "Change the password" : "Set a password";
     setPassword.textContent = keys.password ? "Change password" : "Set a password";
     removePassword.hidden = !keys.password;
@@ -149,7 +151,25 @@ export function settingsPanel(host: PanelHost, current: api.Settings, keys: api.
     return currentPassword.value;
   };
 
-  /** Runs a key change, then reads the slots again; `done` is the status line. */
+  /**
+   * Reads the key slots and the preferences again after a key change: the app
+   * turns "ask for the password after a lock" off when the vault loses its
+   * password, and a later save must not send the old value back. `quiet`
+   * leaves a failure to read unsaid (a failed change has said what went wrong).
+   */
+  const reread = async (quiet: boolean) => {
+    const [slots, preferences] = await Promise.allSettled([api.keys(), api.preferences()]);
+    if (!alive) return;
+    if (slots.status === "fulfilled") keys = slots.value;
+    else if (!quiet) keysError.textContent = api.messageOf(slots.reason);
+    if (preferences.status === "fulfilled") {
+      // The box follows the app unless it was changed here and not saved yet.
+      if (ask.checked === saved.askPasswordAfterLock) ask.checked = preferences.value.askPasswordAfterLock;
+      saved = { ...preferences.value };
+    }
+  };
+
+  /** Runs a key change, then reads the slots and the preferences again; `done` is the status line. */
   const change = async (run: () => Promise<void>, done: string) => {
     busy = true;
     renderKeys();
@@ -158,15 +178,14 @@ export function settingsPanel(host: PanelHost, current: api.Settings, keys: api.
       if (!alive) return;
       clearKeyFields();
       setStatus(done);
-      try {
-        keys = await api.keys();
-      } catch (e) {
-        if (alive) keysError.textContent = api.messageOf(e);
-      }
+      await reread(false);
     } catch (e) {
       if (!alive) return;
       const failure = api.errorOf(e);
       if (failure.kind === "locked") return;
+      // A change that failed part way may still have changed something.
+      await reread(true);
+      if (!alive) return;
       const trouble = keysTrouble(failure.kind, failure.message);
       if (trouble.field === "current") {
         currentPassword.value = "";

@@ -73,8 +73,14 @@ export function transferPanel(host: PanelHost, back?: () => void): View {
     next.disabled = index === total - 1;
     try {
       const png = await api.transferCode(index);
-      if (!alive || mine !== turn) return;
-      const fresh = await createImageBitmap(new Blob([png], { type: "image/png" }));
+      let fresh: ImageBitmap;
+      try {
+        if (!alive || mine !== turn) return;
+        fresh = await createImageBitmap(new Blob([png], { type: "image/png" }));
+      } finally {
+        // The code holds secrets: no copy of its bytes stays in the page.
+        new Uint8Array(png).fill(0);
+      }
       if (!alive || mine !== turn) {
         fresh.close();
         return;

@@ -54,6 +54,8 @@ export function listScreen(nav: ListNav, note = "", opening: ListOpening = null)
   let timer: number | undefined;
   /** The preferences kept outside the vault (hide codes, theme); read again when a panel closes. */
   let prefs: api.Preferences | null = null;
+  /** The preferences were asked for once (they came, or could not be read). */
+  let prefsTried = false;
   /** Codes clicked open while codes are hidden: account id -> the code shown (a new code hides again). */
   const revealed = new Map<string, string>();
   /** The panel open above the list; arrow keys leave the list alone meanwhile. */
@@ -115,7 +117,8 @@ export function listScreen(nav: ListNav, note = "", opening: ListOpening = null)
   async function refresh(): Promise<void> {
     if (!alive) return;
     try {
-      const fresh = await api.accounts();
+      // The first rows wait for the preferences: hidden codes never show in clear.
+      const [fresh] = await Promise.all([api.accounts(), firstPrefs]);
       if (!alive) return;
       rows = fresh;
       render();
@@ -138,7 +141,14 @@ export function listScreen(nav: ListNav, note = "", opening: ListOpening = null)
       render();
     } catch {
       // Kept as they were.
+    } finally {
+      prefsTried = true;
     }
+  }
+
+  /** Whether codes show as dots: the setting, the last one read if reading fails (shown when never read), hidden until the first reply. */
+  function codesHidden(): boolean {
+    return prefs ? prefs.hideCodes : !prefsTried;
   }
 
   /** Opens the panel `make` builds, closing the one open before. */
@@ -213,7 +223,7 @@ export function listScreen(nav: ListNav, note = "", opening: ListOpening = null)
 
   /** A click or Enter shows a hidden code until it changes, and copies it. */
   function reveal(row: api.Row): void {
-    if (!prefs?.hideCodes) return;
+    if (!codesHidden()) return;
     revealed.set(row.id, row.code);
     render();
   }
@@ -279,7 +289,7 @@ export function listScreen(nav: ListNav, note = "", opening: ListOpening = null)
         drawn = buildRow(r, actions);
         drawnRows.set(r.id, drawn);
       }
-      const hidden = !!prefs?.hideCodes;
+      const hidden = codesHidden();
       const shownOpen = revealed.get(r.id) === r.code;
       if (!shownOpen) revealed.delete(r.id);
       updateRow(drawn, r, r.id === chosen?.id, { hidden, revealed: shownOpen });
@@ -320,8 +330,10 @@ export function listScreen(nav: ListNav, note = "", opening: ListOpening = null)
   }
   document.addEventListener("keydown", onKey);
 
+  /** The first read of the preferences; the first rows are drawn once it settles. */
+  const firstPrefs = refreshPrefs();
   void (async () => {
-    await Promise.all([refresh(), refreshPrefs()]);
+    await Promise.all([refresh(), firstPrefs]);
     if (!alive) return;
     loaded = true;
     if (opening === "import") showImport();

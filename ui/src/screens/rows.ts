@@ -98,6 +98,17 @@ export function buildRow(r: Row, actions: RowActions): DrawnRow {
   return { item, labels: labelsOf(r), code, next, ring, arc };
 }
 
+/** Names `node` by `label` (an image of its text, so the text is not read), or lets its text be read again. */
+function spoken(node: HTMLElement, label: string | null): void {
+  if (label === null) {
+    node.removeAttribute("role");
+    node.removeAttribute("aria-label");
+  } else if (node.getAttribute("aria-label") !== label) {
+    node.setAttribute("role", "img");
+    node.setAttribute("aria-label", label);
+  }
+}
+
 /** Puts the row's current code, next code and time left into its drawing. */
 export function updateRow(drawn: DrawnRow, r: Row, isSelected: boolean, view: CodeView = { hidden: false, revealed: true }): void {
   const set = (node: Element, text: string) => {
@@ -110,7 +121,11 @@ export function updateRow(drawn: DrawnRow, r: Row, isSelected: boolean, view: Co
   if (masked) drawn.code.title = "Hidden: click to show and copy";
   else drawn.code.removeAttribute("title");
   // The app gives HOTP rows a next code too; only time-based ones show it.
-  set(drawn.next, r.nextCode && r.period ? `next ${shown(r.nextCode)}` : "");
+  const nextCode = r.nextCode && r.period ? r.nextCode : null;
+  set(drawn.next, nextCode ? `next ${shown(nextCode)}` : "");
+  // A screen reader says what a hidden code is rather than reading its dots.
+  spoken(drawn.code, masked ? "Code hidden; click to show" : null);
+  spoken(drawn.next, masked && nextCode ? "Next code hidden" : null);
   drawn.item.setAttribute("aria-selected", String(isSelected));
   const timed = r.secondsLeft !== null && !!r.period;
   drawn.ring.toggleAttribute("hidden", !timed);

@@ -22,11 +22,15 @@ export function unlockScreen(status: api.Status, unlocked: () => void, why = "")
   password.addEventListener("keydown", (e) => {
     if (e.key === "Enter") void unlock(password.value);
   });
-  (status.hasKeychain ? withKeychain : password).setAttribute("autofocus", "");
+  // After a lock, with "ask for the password" on, the app refuses the keychain.
+  const keychainRefused = status.hasKeychain && !status.keychainAllowed;
+  const keychain = status.hasKeychain && !keychainRefused;
+  (keychain ? withKeychain : password).setAttribute("autofocus", "");
   const node = el("div", { class: "screen" });
   node.append(el("h1", {}, "Twofold is locked"));
-  if (status.hasKeychain) node.append(withKeychain);
-  if (status.hasPassword) node.append(el("p"), password, withPassword);
+  if (keychain) node.append(withKeychain);
+  if (keychainRefused) node.append(el("p", { id: "keychain-refused", class: "muted" }, "After a lock, this vault opens with its password (Settings)."));
+  if (status.hasPassword || keychainRefused) node.append(el("p"), password, withPassword);
   node.append(error);
   return {
     node,
