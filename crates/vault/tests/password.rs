@@ -189,3 +189,44 @@ fn every_account_field_survives_a_save() {
     }
     assert_eq!(vault.data.accounts.len(), 3);
 }
+
+#[test]
+fn an_edited_file_cannot_make_an_unlock_take_minutes() {
+    let scratch = Scratch::new("kdf-max");
+    let path = scratch.path("vault.json");
+    drop(password_vault(&path, "pw"));
+    let text = std::fs::read_to_string(&path).unwrap();
+    let cheap = format!("\"memory_kib\":{}", CHEAP.memory_kib);
+    assert!(text.contains(&cheap), "{text}");
+    // The checksum is no MAC: whoever edits the header can mend it, as here.
+    let mended = |text: &str| {
+        use sha2::Digest as _;
+        let header = &text[text.find("{\"header\":").unwrap() + 10..text.find(",\"payload\":\"").unwrap()];
+        let payload_start = text.find(",\"payload\":\"").unwrap() + 12;
+        let payload = &text[payload_start..text.find("\",\"checksum\":\"").unwrap()];
+        let mut hasher = sha2::Sha256::new();
+        hasher.update(header.as_bytes());
+        hasher.update(b".");
+        hasher.update(payload.as_bytes());
+        let sum: String = hasher.finalize().iter().map(|b| format!("{b:02x}")).collect();
+        let old = &text[text.find("\"checksum\":\"").unwrap() + 12..text.rfind('"').unwrap()];
+        text.replace(old, &sum)
+    };
+    // 4 GiB and 1,000 passes: refused before any work, and nothing written.
+    for (from, to) in [
+        (cheap.clone(), "\"memory_kib\":4194304".to_owned()),
+        (
+            format!("\"iterations\":{}", CHEAP.iterations),
+            "\"iterations\":1000".to_owned(),
+        ),
+    ] {
+        std::fs::write(&path, mended(&text.replacen(&from, &to, 1))).unwrap();
+        let before = file_hash(&path);
+        let started = std::time::Instant::now();
+        let error = Vault::open(&path, Unlock::Password("pw")).unwrap_err();
+        assert!(matches!(error, VaultError::KdfParameters(_)), "{error}");
+        assert!(error.to_string().contains("at most"), "{error}");
+        assert!(started.elapsed() < std::time::Duration::from_secs(5), "the KDF ran");
+        assert_eq!(file_hash(&path), before);
+    }
+}
