@@ -1779,7 +1779,10 @@ async fn export_to_aegis_and_back_move_to_phone_and_icons() {
                     return Ok(None);
                 };
                 let icon = row.find(Locator::Css(".avatar-brand")).await?;
-                Ok((icon.attr("title").await?.as_deref() == Some(title)).then_some(()))
+                // Drawn: the brand's path arrived (each is loaded when first drawn).
+                let path = icon.find(Locator::Css("path")).await?.attr("d").await?;
+                let drawn = path.is_some_and(|d| d.len() > 20);
+                Ok((drawn && icon.attr("title").await?.as_deref() == Some(title)).then_some(()))
             })
             .await;
         }

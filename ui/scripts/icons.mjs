@@ -1,31 +1,52 @@
-// Writes src/generated/icons.js (and its icons.d.ts): the simple-icons brand
-// icons (CC0) the app bundles, in a compact form the page loads lazily (a
-// chunk of its own; JSON.parse of one string is the fastest load). Each entry is
-// [slug, title, hex, path, aliases]; aliases are the other names simple-icons
-// knows the brand by (aka, duplicates, localised and old names).
-// Run before vite build and the tests; skipped when the file is up to date.
-import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+// Writes the simple-icons brand icons (CC0) the app bundles, in two parts
+// that the page loads lazily:
+// - src/generated/icons.js (and its icons.d.ts): the index, what the issuer
+//   matching needs and no SVG paths: one string of records "slug;title;hex;
+//   alias;alias…" joined by "|" (see unpackIcons in src/icons.ts). The slug is
+//   left empty where slugOfTitle(title) gives it. Aliases are the other names
+//   simple-icons knows the brand by (aka, duplicates, localised and old names).
+// - src/generated/paths/<slug>.js: one module per icon, `export default "M…"`,
+//   the `d` of its path, a chunk of its own in the build; and
+//   src/generated/paths.js (and paths.d.ts), slug -> a function that loads
+//   it, itself loaded when the first brand icon is drawn (src/icon-view.ts).
+//   The same as import.meta.glob("./paths/*.js") but with the slugs as keys,
+//   which keeps it small.
+// Run before vite build and the tests; skipped when the files are up to date.
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const require = createRequire(import.meta.url);
 const here = dirname(fileURLToPath(import.meta.url));
-const out = join(here, "..", "src", "generated", "icons.js");
-const types = join(here, "..", "src", "generated", "icons.d.ts");
+const generated = join(here, "..", "src", "generated");
+const out = join(generated, "icons.js");
+const types = join(generated, "icons.d.ts");
+const pathsDir = join(generated, "paths");
+const loaders = join(generated, "paths.js");
+const loaderTypes = join(generated, "paths.d.ts");
 const pkgDir = join(dirname(require.resolve("simple-icons/icons.json")), "..");
 const pkgFile = join(pkgDir, "package.json");
 const version = JSON.parse(readFileSync(pkgFile, "utf8")).version;
 const self = fileURLToPath(import.meta.url);
 
+/** Separators of the packed index: fields, and records. */
+const FIELD = ";";
+const RECORD = "|";
+
 function upToDate() {
   try {
     const made = statSync(out).mtimeMs;
     if (made < statSync(self).mtimeMs) return false;
-    return readFileSync(out, "utf8").slice(0, 200).includes(`simple-icons ${version} `) && statSync(types).isFile();
+    return readFileSync(out, "utf8").slice(0, 200).includes(`simple-icons ${version} `) && statSync(types).isFile() && statSync(loaders).isFile() && statSync(loaderTypes).isFile() && readdirSync(pathsDir).length > 0;
   } catch {
     return false;
   }
+}
+
+/** The slug the app derives from a title (the same as slugOfTitle in src/icons.ts; tests/icons.test.ts checks they agree). */
+function slugOfTitle(title) {
+  return title.toLowerCase().replace(/\+/g, "plus").replace(/\./g, "dot").replace(/&/g, "and").replace(/[^a-z0-9]/g, "");
 }
 
 /** The other names of an icon, without its own title. */
@@ -43,17 +64,35 @@ function pathOf(slug) {
   return match[1];
 }
 
+/** A field of the packed index: it must not hold a separator. */
+function field(text, slug) {
+  if (text.includes(FIELD) || text.includes(RECORD)) throw new Error(`${slug}: "${text}" holds a separator of the packed index`);
+  return text;
+}
+
 if (!upToDate() || process.argv.includes("--force")) {
   const data = JSON.parse(readFileSync(join(pkgDir, "data", "simple-icons.json"), "utf8"));
-  const icons = data.map((icon) => {
-    const entry = [icon.slug, icon.title, icon.hex.toUpperCase(), pathOf(icon.slug)];
-    const aliases = aliasesOf(icon);
-    if (aliases.length > 0) entry.push(aliases);
-    return entry;
+  rmSync(pathsDir, { recursive: true, force: true });
+  mkdirSync(pathsDir, { recursive: true });
+  let pathBytes = 0;
+  const records = data.map((icon) => {
+    if (!/^[a-z0-9_-]+$/.test(icon.slug)) throw new Error(`unexpected slug ${icon.slug}`);
+    // Only ASCII titles leave the slug out: lower-casing them is the same in every engine.
+    const derived = /^[\x20-\x7e]*$/.test(icon.title) && slugOfTitle(icon.title) === icon.slug;
+    const fields = [derived ? "" : icon.slug, icon.title, icon.hex.toUpperCase(), ...aliasesOf(icon)];
+    const module = `export default ${JSON.stringify(pathOf(icon.slug))};\n`;
+    writeFileSync(join(pathsDir, `${icon.slug}.js`), module);
+    pathBytes += module.length;
+    return fields.map((f) => field(f, icon.slug)).join(FIELD);
   });
-  mkdirSync(dirname(out), { recursive: true });
-  const json = JSON.stringify({ version, icons });
-  writeFileSync(out, `// Generated by scripts/icons.mjs from simple-icons ${version} (CC0-1.0). Do not edit.\nexport default JSON.parse(${JSON.stringify(json)});\n`);
-  writeFileSync(types, `// Generated by scripts/icons.mjs. Do not edit.\nimport type { IconData } from "../icons";\ndeclare const data: IconData;\nexport default data;\n`);
-  console.log(`icons: ${icons.length} simple-icons ${version} -> ${out} (${statSync(out).size} bytes)`);
+  const packed = { version, text: records.join(RECORD) };
+  writeFileSync(out, `// Generated by scripts/icons.mjs from simple-icons ${version} (CC0-1.0). Do not edit.\nexport default ${JSON.stringify(packed)};\n`);
+  writeFileSync(types, `// Generated by scripts/icons.mjs. Do not edit.\nimport type { PackedIcons } from "../icons";\ndeclare const data: PackedIcons;\nexport default data;\n`);
+  const entries = data.map((icon) => `${JSON.stringify(icon.slug)}:()=>import("./paths/${icon.slug}.js")`);
+  writeFileSync(loaders, `// Generated by scripts/icons.mjs. Do not edit.\nexport default {\n${entries.join(",\n")}\n};\n`);
+  writeFileSync(
+    loaderTypes,
+    `// Generated by scripts/icons.mjs. Do not edit.\ndeclare const paths: Record<string, () => Promise<{ default: string }>>;\nexport default paths;\n`,
+  );
+  console.log(`icons: ${records.length} simple-icons ${version} -> ${out} (${statSync(out).size} bytes), ${pathsDir} (${pathBytes} bytes)`);
 }

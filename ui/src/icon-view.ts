@@ -1,6 +1,7 @@
-// Drawing an account's icon: the brand's path from the bundled simple-icons
-// data (loaded lazily, after the list is drawn), or its lettered circle.
-import { buildIndex, chooseIcon, faintOn, type BrandIcon, type IconChoice, type IconIndex } from "./icons";
+// Drawing an account's icon: the brand's glyph from the bundled simple-icons
+// data, or its lettered circle. The index (names and colours) is loaded
+// lazily, after the list is drawn; each brand's path when it is first drawn.
+import { buildIndex, chooseIcon, faintOn, unpackIcons, type BrandIcon, type IconChoice, type IconIndex } from "./icons";
 
 const NS = "http://www.w3.org/2000/svg";
 
@@ -15,7 +16,7 @@ export function loadedIcons(): IconIndex | null {
 /** Loads the icon data once (a separate chunk of the build); an empty index if it cannot be read. */
 export function loadIcons(): Promise<IconIndex> {
   loading ??= import("./generated/icons.js")
-    .then((module) => buildIndex(module.default))
+    .then((module) => buildIndex(unpackIcons(module.default)))
     .catch(() => buildIndex({ version: "", icons: [] }))
     .then((built) => (index = built));
   return loading;
@@ -33,6 +34,31 @@ export function iconKey(choice: IconChoice): string {
   return "pending";
 }
 
+/** Paths loaded, by slug: a glyph drawn again (a row redrawn) gets its path at once. */
+const paths = new Map<string, string>();
+/** Paths being loaded, by slug. */
+const pathsLoading = new Map<string, Promise<string | null>>();
+
+/** An icon's path: loaded once (null if it cannot be). */
+function loadPath(slug: string): Promise<string | null> {
+  let loading = pathsLoading.get(slug);
+  if (!loading) {
+    loading = import("./generated/paths.js")
+      .then((module) => {
+        const load = module.default[slug];
+        if (!load) throw new Error(`no icon ${slug}`);
+        return load();
+      })
+      .then(({ default: path }) => {
+        paths.set(slug, path);
+        return path;
+      })
+      .catch(() => null);
+    pathsLoading.set(slug, loading);
+  }
+  return loading;
+}
+
 /** The brand's glyph alone, in its colour (or the text colour where its colour is too faint on the theme). */
 export function brandGlyph(icon: BrandIcon): SVGSVGElement {
   const svg = document.createElementNS(NS, "svg");
@@ -43,7 +69,12 @@ export function brandGlyph(icon: BrandIcon): SVGSVGElement {
   svg.setAttribute("focusable", "false");
   svg.style.setProperty("--brand", `#${icon.hex}`);
   const path = document.createElementNS(NS, "path");
-  path.setAttribute("d", icon.path);
+  const known = paths.get(icon.slug);
+  if (known !== undefined) path.setAttribute("d", known);
+  else
+    void loadPath(icon.slug).then((d) => {
+      if (d !== null) path.setAttribute("d", d);
+    });
   svg.append(path);
   return svg;
 }

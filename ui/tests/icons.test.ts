@@ -1,11 +1,16 @@
 // Matching issuers to the bundled simple-icons data, and the lettered fallback.
 import assert from "node:assert/strict";
+import { readdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 import { test } from "node:test";
-import data from "../src/generated/icons.js";
+import packed from "../src/generated/icons.js";
 import {
   buildIndex, candidates, chooseIcon, colourOf, contrast, faintOn, LETTER_COLOURS, letterOf, matchIssuer, normalize, OWN_ALIASES, searchIcons,
+  unpackIcons,
 } from "../src/icons.ts";
 
+const data = unpackIcons(packed);
 const index = buildIndex(data);
 const slugOf = (issuer: string) => matchIssuer(index, issuer)?.slug ?? null;
 
@@ -15,7 +20,31 @@ test("the generated data holds the simple-icons set", () => {
   assert.ok(github);
   assert.equal(github.title, "GitHub");
   assert.match(github.hex, /^[0-9A-F]{6}$/);
-  assert.match(github.path, /^M/);
+  assert.equal(Object.keys(github).includes("path"), false, "the index holds no paths");
+});
+
+test("the packed index unpacks to simple-icons' own slugs, titles, colours and names", () => {
+  const require = createRequire(import.meta.url);
+  const source: { slug: string; title: string; hex: string; aliases?: { aka?: string[]; dup?: { title: string }[]; loc?: Record<string, string>; old?: string[] } }[] =
+    JSON.parse(readFileSync(join(dirname(require.resolve("simple-icons/icons.json")), "..", "data", "simple-icons.json"), "utf8"));
+  assert.equal(data.icons.length, source.length);
+  source.forEach((icon, i) => {
+    const a = icon.aliases ?? {};
+    const names = [...(a.aka ?? []), ...(a.dup ?? []).map((d) => d.title), ...Object.values(a.loc ?? {}), ...(a.old ?? [])];
+    const aliases = [...new Set(names)].filter((n) => n && n !== icon.title);
+    const expected = [icon.slug, icon.title, icon.hex.toUpperCase(), ...(aliases.length > 0 ? [aliases] : [])];
+    assert.deepEqual(data.icons[i], expected, icon.slug);
+  });
+  assert.deepEqual(unpackIcons({ version: "", text: "" }).icons, []);
+});
+
+test("every icon has a path module of its own", async () => {
+  const dir = new URL("../src/generated/paths/", import.meta.url);
+  const files = new Set(readdirSync(dir));
+  for (const icon of index.all) assert.ok(files.has(`${icon.slug}.js`), icon.slug);
+  assert.equal(files.size, index.all.length);
+  const github: { default: string } = await import(new URL("github.js", dir).href);
+  assert.match(github.default, /^M[0-9 .,\-a-zA-Z]+$/);
 });
 
 test("an issuer matches ignoring case, spaces and punctuation", () => {

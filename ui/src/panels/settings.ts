@@ -98,9 +98,9 @@ export function settingsPanel(host: PanelHost, current: api.Settings, keys: api.
     actions,
     error,
   );
-  clipboard.input.setAttribute("autofocus", "");
-
   node.append(el("h2", {}, "Settings"), keysForm, form);
+  // The first control, so that the panel opens at its top (the keys), not scrolled to its end.
+  node.querySelector("input, select, button")?.setAttribute("autofocus", "");
 
   const clearKeyFields = () => {
     currentPassword.value = "";
