@@ -16,7 +16,7 @@ set -euo pipefail
 packages=(build-essential pkg-config libdbus-1-dev dbus-daemon gnome-keyring libsecret-tools oathtool zbar-tools
   redis-server chromium chromium-driver
   libssl-dev libwebkit2gtk-4.1-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev libgtk-3-dev
-  libayatana-appindicator3-dev librsvg2-dev libxdo-dev xvfb xauth webkit2gtk-driver xclip feh x11-utils xdotool)
+  libayatana-appindicator3-dev librsvg2-dev libxdo-dev xvfb xauth webkit2gtk-driver xclip feh x11-utils xdotool strace)
 # Node.js and npm build the app's UI; Debian's, unless some Node.js is there already.
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 missing=()

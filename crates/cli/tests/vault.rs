@@ -312,3 +312,77 @@ fn add_takes_its_uris_from_a_file_out_of_the_process_list() {
     let listed = ok(run(&vault, &["list"], &password));
     assert_eq!(listed.lines().count(), 2, "{listed}");
 }
+
+/// Guard: a save is durable in the right order, as a system-call recorder
+/// (strace) sees it: the new file's data synced, then renamed over the
+/// vault, then the folder synced (so the rename itself survives a crash);
+/// the same for the backup.
+#[test]
+fn a_save_syncs_the_file_then_renames_then_syncs_the_folder() {
+    let scratch = Scratch::new("fsync");
+    let vault = scratch.vault();
+    let password_file = scratch.0.join("password.txt");
+    std::fs::write(&password_file, "pw\n").unwrap();
+    let file = password_file.to_str().unwrap();
+    ok(run(
+        &vault,
+        &["init", "--password", "--no-keychain", "--password-file", file],
+        &[],
+    ));
+    let trace = scratch.0.join("trace.txt");
+    let traced = Command::new("strace")
+        .args([
+            "-f",
+            "-y",
+            "-qq",
+            "-e",
+            "trace=fsync,fdatasync,rename,renameat,renameat2",
+            "-o",
+        ])
+        .arg(&trace)
+        .arg(env!("CARGO_BIN_EXE_twofold"))
+        .args(["add", GITHUB, "--password-file", file])
+        .env("TWOFOLD_VAULT", &vault)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run strace ({e}); install it with: apt-get install strace"));
+    ok(traced);
+    let calls: Vec<String> = std::fs::read_to_string(&trace)
+        .unwrap()
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    let folder = scratch.0.canonicalize().unwrap().display().to_string();
+    for target in ["vault.json.bak", "vault.json"] {
+        let target_path = format!("{folder}/{target}\"");
+        let rename = calls
+            .iter()
+            .position(|c| c.contains("rename") && c.contains(&target_path))
+            .unwrap_or_else(|| panic!("no rename onto {target}:\n{}", calls.join("\n")));
+        let renamed = &calls[rename];
+        // The temp file renamed is the one synced just before.
+        let temp = renamed
+            .split('"')
+            .nth(1)
+            .unwrap_or_else(|| panic!("cannot read the rename: {renamed}"));
+        let synced = calls[..rename]
+            .iter()
+            .rev()
+            .take_while(|c| !c.contains("rename"))
+            .any(|c| (c.contains("fsync(") || c.contains("fdatasync(")) && c.contains(&format!("<{temp}>")));
+        assert!(
+            synced,
+            "{target}: {temp} was not synced before its rename:\n{}",
+            calls.join("\n")
+        );
+        let folder_synced = calls[rename + 1..]
+            .iter()
+            .take_while(|c| !c.contains("rename"))
+            .any(|c| c.contains("fsync(") && c.contains(&format!("<{folder}>")));
+        assert!(
+            folder_synced,
+            "{target}: the folder was not synced after the rename:\n{}",
+            calls.join("\n")
+        );
+    }
+}

@@ -230,3 +230,49 @@ fn an_edited_file_cannot_make_an_unlock_take_minutes() {
         assert_eq!(file_hash(&path), before);
     }
 }
+
+/// The payload nonce of the vault file at `path` (its header's `nonce`).
+fn payload_nonce(path: &std::path::Path) -> String {
+    let file: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    file["header"]["nonce"].as_str().unwrap().to_owned()
+}
+
+/// Guard: every save seals the accounts with a fresh nonce. Under one key
+/// a repeated AES-GCM nonce leaks the XOR of two versions of the file (the
+/// vault and its backup, say) and allows forgeries.
+#[test]
+fn every_save_seals_with_a_nonce_never_used_before() {
+    let scratch = Scratch::new("nonces");
+    let path = scratch.path("vault.json");
+    let mut vault = password_vault(&path, "pw");
+    vault.data.accounts.push(random_account("A", "a"));
+    let mut seen = std::collections::HashSet::new();
+    for save in 0..1000 {
+        vault.save().unwrap();
+        let nonce = payload_nonce(&path);
+        assert!(seen.insert(nonce.clone()), "save {save} reused the nonce {nonce}");
+        assert_ne!(
+            payload_nonce(&backup_path(&path)),
+            nonce,
+            "save {save}: the backup has the same nonce"
+        );
+    }
+}
+
+/// Guard: the backup is the version before the last save, not a copy of the new one.
+#[test]
+fn after_saves_a_then_b_the_backup_opens_to_a() {
+    let scratch = Scratch::new("backup-a-b");
+    let path = scratch.path("vault.json");
+    let mut vault = password_vault(&path, "pw");
+    vault.data.accounts.push(random_account("A", "first"));
+    vault.save().unwrap();
+    vault.data.accounts.push(random_account("B", "second"));
+    vault.save().unwrap();
+    drop(vault);
+    let backup = twofold_vault::open_backup(&std::fs::read(backup_path(&path)).unwrap(), "pw").unwrap();
+    let names: Vec<&str> = backup.accounts.iter().map(|a| a.name.as_str()).collect();
+    assert_eq!(names, ["first"]);
+    let vault = Vault::open(&path, Unlock::Password("pw")).unwrap();
+    assert_eq!(vault.data.accounts.len(), 2);
+}

@@ -168,3 +168,97 @@ fn malformed_codes_are_wrong_codes_not_panics() {
     let spaced = format!(" {} {} ", &good.as_str()[..3], &good.as_str()[3..]);
     assert_eq!(verifier.verify("u", &spaced, 1_030).unwrap().step, 1_030 / 30);
 }
+
+/// Guard: after a use, an HOTP device's counter is one past the code used,
+/// so the whole look-ahead stays open: the code at its far edge is accepted
+/// right after a use (a counter left at the used value shrinks the window
+/// by one, and refuses it).
+#[test]
+fn an_hotp_device_accepts_the_far_edge_of_its_window_right_after_a_use() {
+    let file = read_vectors();
+    let mut hotp = config(Algorithm::Sha1, 6, 1);
+    hotp.hotp = true;
+    hotp.look_ahead = 3;
+    let secret = Secret::from_bytes(seed(&file, Algorithm::Sha1)).unwrap();
+    let code = |n: usize| file.hotp[n].2.as_str();
+    for used in 0..3 {
+        let verifier = common::memory(hotp.clone());
+        verifier.import("rfc", &secret, 0).unwrap();
+        for n in 0..=used {
+            assert_eq!(verifier.verify("rfc", code(n), 0).unwrap().step, n as u64);
+        }
+        // The next counter is used + 1; look_ahead 3 reaches used + 1 + 3.
+        let edge = used + 1 + 3;
+        assert!(
+            matches!(
+                verifier.verify("rfc", code(edge + 1), 0),
+                Err(VerifyError::Wrong { .. })
+            ),
+            "past the edge accepted after using {used}"
+        );
+        assert_eq!(
+            verifier.verify("rfc", code(edge), 0).unwrap().step,
+            edge as u64,
+            "the far edge refused after using {used}"
+        );
+    }
+}
+
+/// Guard: a device keeps the period it was enrolled with. A verifier whose
+/// configuration changed (30 s to 60 s, and back) still checks each
+/// device's codes by the device's own period.
+#[test]
+fn a_devices_period_outlives_a_change_of_the_configuration() {
+    use std::sync::Arc;
+    use twofold_verifier::{MemoryStore, Verifier};
+    let store = Arc::new(MemoryStore::new());
+    let with_period = |period: u32| {
+        let mut config = Config::new("Example");
+        config.period = period;
+        Verifier::new(Arc::clone(&store), common::key(), config).unwrap()
+    };
+    let now = 1_800_000_000;
+    let (thirty, sixty) = (with_period(30), with_period(60));
+    let app_30 = common::enrolled(&thirty, "thirty", now);
+    let app_60 = common::enrolled(&sixty, "sixty", now);
+    // Each app's code two periods on, checked by the verifier of the other period.
+    let later = now + 120;
+    assert_eq!(
+        sixty
+            .verify("thirty", app_30.code_at(later).as_str(), later)
+            .unwrap()
+            .step,
+        later / 30
+    );
+    assert_eq!(
+        thirty
+            .verify("sixty", app_60.code_at(later).as_str(), later)
+            .unwrap()
+            .step,
+        later / 60
+    );
+    // The 30 s device's secret stepped by 60 s (what a verifier using its
+    // own configured period would compute) is refused.
+    let stepped_by_sixty = twofold_otp::Account::new(
+        "",
+        "",
+        app_30.secret.clone(),
+        twofold_otp::Kind::Totp {
+            period: std::num::NonZeroU32::new(60).unwrap(),
+        },
+    );
+    let at = later + 600;
+    let wrong = stepped_by_sixty.code_at(at);
+    let right: Vec<String> = (0..3)
+        .map(|i| app_30.code_at(at + 30 * i - 30).as_str().to_owned())
+        .collect();
+    if !right.contains(&wrong.as_str().to_owned()) {
+        assert!(
+            matches!(
+                sixty.verify("thirty", wrong.as_str(), at),
+                Err(VerifyError::Wrong { .. })
+            ),
+            "the 30 s device was checked with 60 s steps"
+        );
+    }
+}
