@@ -393,6 +393,61 @@ mod tests {
         assert_eq!(account.digits(), STEAM_DIGITS);
     }
 
+    fn account(issuer: &str, name: &str, kind: Kind) -> Account {
+        Account::new(issuer, name, Secret::from_base32("JBSWY3DPEHPK3PXP").unwrap(), kind)
+    }
+
+    #[test]
+    fn only_hotp_has_a_counter() {
+        assert_eq!(Kind::Hotp { counter: 7 }.counter(), Some(7));
+        assert_eq!(Kind::Hotp { counter: 0 }.counter(), Some(0));
+        assert_eq!(Kind::Steam.counter(), None);
+        let period = NonZeroU32::new(30).unwrap();
+        assert_eq!(Kind::Totp { period }.counter(), None);
+    }
+
+    #[test]
+    fn a_label_names_whichever_of_issuer_and_name_there_is() {
+        let steam = Kind::Steam;
+        assert_eq!(account("GitHub", "ana", steam).label(), "GitHub: ana");
+        assert_eq!(account("GitHub", "", steam).label(), "GitHub");
+        assert_eq!(account("", "ana", steam).label(), "ana");
+    }
+
+    #[test]
+    fn same_otp_compares_every_field_that_changes_a_code_or_its_label() {
+        let period = NonZeroU32::new(30).unwrap();
+        let base = account("GitHub", "ana", Kind::Totp { period });
+        let mut organised = base.clone();
+        organised.id = AccountId::random();
+        organised.group = Some("Work".into());
+        assert!(base.same_otp(&organised), "the id and group do not change codes");
+
+        let other_secret = Account {
+            secret: Secret::from_base32("GEZDGNBVGY3TQOJQ").unwrap(),
+            ..base.clone()
+        };
+        let differing = [
+            account("GitLab", "ana", Kind::Totp { period }),
+            account("GitHub", "bob", Kind::Totp { period }),
+            account("GitHub", "ana", Kind::Hotp { counter: 0 }),
+            base.clone().with_algorithm(Algorithm::Sha256),
+            base.clone().with_digits(8).unwrap(),
+            other_secret,
+        ];
+        for other in &differing {
+            assert!(!base.same_otp(other), "{other:?} is not the same as {base:?}");
+            assert!(!other.same_otp(&base), "{base:?} is not the same as {other:?}");
+        }
+    }
+
+    #[test]
+    fn an_id_prints_as_its_uuid() {
+        let id = AccountId::random();
+        assert_eq!(format!("{id:?}"), format!("AccountId({id})"));
+        assert_eq!(id.to_string().len(), 36);
+    }
+
     #[test]
     fn ids_are_unique_and_round_trip() {
         let a = AccountId::random();

@@ -290,6 +290,22 @@ mod tests {
     }
 
     #[test]
+    fn a_code_prints_its_digits() {
+        let code = totp(b"12345678901234567890", Algorithm::Sha1, 6, 30).code_for_counter(0);
+        assert_eq!(code.as_str(), "755224");
+        assert_eq!(code.to_string(), "755224");
+        assert_eq!(format!("{code:?}"), "Code(\"755224\")");
+    }
+
+    #[test]
+    fn a_generator_knows_its_code_length() {
+        for digits in [5, 6, 8, 10] {
+            let account = totp(b"12345678901234567890", Algorithm::Sha1, digits, 30);
+            assert_eq!(account.generator().digits(), digits);
+        }
+    }
+
+    #[test]
     fn ten_digits_are_the_zero_padded_31_bit_value() {
         // RFC 4226 Appendix D, count 0: truncated decimal 1284755224.
         let account = totp(b"12345678901234567890", Algorithm::Sha1, 10, 30);

@@ -208,6 +208,32 @@ mod tests {
     }
 
     #[test]
+    fn an_issuer_or_a_name_alone_is_enough() {
+        let mut issuer_only = form("JBSWY3DPEHPK3PXP");
+        issuer_only.name.clear();
+        assert_eq!(issuer_only.build().unwrap().issuer, "ACME");
+        let mut name_only = form("JBSWY3DPEHPK3PXP");
+        name_only.issuer = " ".into();
+        assert_eq!(name_only.build().unwrap().name, "alice");
+    }
+
+    #[test]
+    fn a_form_without_issuer_and_name_is_refused_even_when_the_rest_is_right() {
+        let mut unnamed = form("JBSWY3DPEHPK3PXP");
+        unnamed.issuer.clear();
+        unnamed.name = " ".into();
+        let fields: Vec<&str> = unnamed.build().unwrap_err().iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["issuer"]);
+    }
+
+    #[test]
+    fn a_form_prints_its_labels_but_never_its_secret() {
+        let printed = format!("{:?}", form("JBSWY3DPEHPK3PXP"));
+        assert!(printed.contains("ACME") && printed.contains("alice"), "{printed}");
+        assert!(!printed.contains("JBSWY3DP"), "{printed}");
+    }
+
+    #[test]
     fn every_field_at_fault_is_named() {
         let mut bad = form("not base32!");
         bad.issuer.clear();

@@ -112,6 +112,14 @@ mod tests {
     }
 
     #[test]
+    fn a_secret_has_its_length_and_is_never_empty() {
+        let secret = Secret::from_base32("JBSWY3DPEHPK3PXP").unwrap();
+        assert_eq!(secret.len(), 10);
+        assert!(!secret.is_empty());
+        assert!(Secret::from_bytes(b"").is_err());
+    }
+
+    #[test]
     fn errors_never_quote_the_input() {
         let error = Secret::from_base32("JBSWY3DPEHPK3PX!").unwrap_err();
         assert_eq!(error, SecretError::InvalidCharacter { position: 16 });

@@ -350,3 +350,40 @@ impl Account {
         uri
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_quoted_value_is_cut_after_32_characters() {
+        let exactly = "é".repeat(32);
+        assert_eq!(quote(&exactly), format!("{exactly:?}"));
+        assert_eq!(quote(&"é".repeat(33)), format!("\"{exactly}…\""));
+        assert_eq!(quote(""), "\"\"");
+    }
+
+    #[test]
+    fn the_canonical_uri_puts_the_issuer_in_the_label_and_the_query() {
+        let secret = || crate::Secret::from_base32("JBSWY3DPEHPK3PXP").unwrap();
+        let period = std::num::NonZeroU32::new(30).unwrap();
+        let both = Account::new("GitHub", "alice", secret(), crate::Kind::Totp { period });
+        assert_eq!(
+            both.to_uri().as_str(),
+            "otpauth://totp/GitHub:alice?secret=JBSWY3DPEHPK3PXP&issuer=GitHub&algorithm=SHA1&digits=6&period=30"
+        );
+        let name_only = Account::new("", "alice", secret(), crate::Kind::Hotp { counter: 3 });
+        assert_eq!(
+            name_only.to_uri().as_str(),
+            "otpauth://hotp/alice?secret=JBSWY3DPEHPK3PXP&algorithm=SHA1&digits=6&counter=3"
+        );
+    }
+
+    #[test]
+    fn a_uri_over_64_kib_is_refused_before_reading() {
+        const HEAD: &str = "otpauth://totp/A?secret=JBSWY3DPEHPK3PXP&issuer=";
+        let at = |length: usize| format!("{HEAD}{}", "x".repeat(length - HEAD.len()));
+        assert_eq!(parse(&at(MAX_URI_LEN + 1)).unwrap_err(), UriError::TooLong);
+        assert_eq!(parse(&at(MAX_URI_LEN)).unwrap().issuer.len(), MAX_URI_LEN - HEAD.len());
+    }
+}

@@ -280,3 +280,70 @@ fn large_exports_are_split_into_scannable_parts() {
     assert_eq!(names, expected);
     assert!(uris.len() >= 3, "{} parts", uris.len());
 }
+
+/// The longest URI read is 64 KiB: one byte more is refused as too long
+/// before any decoding, one byte fewer is decoded (and fails as base64).
+#[test]
+fn a_uri_over_64_kib_is_refused_before_decoding() {
+    const LIMIT: usize = 64 * 1024;
+    let prefix = "otpauth-migration://offline?data=";
+    let at = |length: usize| format!("{prefix}{}", "A".repeat(length - prefix.len() - 1) + "!");
+    assert_eq!(migration::decode(&at(LIMIT + 1)).unwrap_err(), MigrationError::TooLong);
+    assert_ne!(migration::decode(&at(LIMIT)).unwrap_err(), MigrationError::TooLong);
+}
+
+/// Google's format has only 30-second TOTP, HOTP, 6 or 8 digits and no
+/// Steam: each account is checked before any code is drawn.
+#[test]
+fn only_accounts_google_can_hold_are_exportable() {
+    let secret = || twofold_otp::Secret::from_base32("JBSWY3DPEHPK3PXP").unwrap();
+    let period = |seconds| Kind::Totp {
+        period: std::num::NonZeroU32::new(seconds).unwrap(),
+    };
+    let fits = [
+        twofold_otp::Account::new("A", "a", secret(), period(30)),
+        twofold_otp::Account::new("A", "a", secret(), Kind::Hotp { counter: 4 }),
+        twofold_otp::Account::new("A", "a", secret(), period(30))
+            .with_digits(8)
+            .unwrap(),
+    ];
+    for account in &fits {
+        assert_eq!(migration::check_exportable(account), Ok(()), "{account:?}");
+    }
+    let refused = [
+        twofold_otp::Account::new("A", "a", secret(), period(60)),
+        twofold_otp::Account::new("Steam", "a", secret(), Kind::Steam),
+        twofold_otp::Account::new("A", "a", secret(), period(30))
+            .with_digits(7)
+            .unwrap(),
+    ];
+    for account in &refused {
+        assert!(
+            matches!(
+                migration::check_exportable(account),
+                Err(MigrationError::Unsupported { .. })
+            ),
+            "{account:?}"
+        );
+    }
+}
+
+/// Each export draws a random, non-negative batch id (negative int32 ids
+/// cost ten bytes each and some readers refuse them).
+#[test]
+fn each_export_has_its_own_non_negative_batch_id() {
+    let account = twofold_otp::Account::new(
+        "A",
+        "a",
+        twofold_otp::Secret::from_base32("JBSWY3DPEHPK3PXP").unwrap(),
+        Kind::Hotp { counter: 0 },
+    );
+    let ids: Vec<i32> = (0..32)
+        .map(|_| {
+            let uris = migration::encode(std::slice::from_ref(&account)).unwrap();
+            migration::decode(&uris[0]).unwrap().batch_id
+        })
+        .collect();
+    assert!(ids.iter().all(|&id| id >= 0), "{ids:?}");
+    assert!(ids.iter().any(|&id| id != ids[0]), "{ids:?}");
+}

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Mutation testing (cargo-mutants) over the security crates: twofold-otp,
+# twofold-vault, twofold-verifier and the ciphers and key derivations of
+# twofold-formats. Long on two cores, so not part of CI; see README,
+# "Development". Usage:
+#   scripts/mutants.sh [otp|vault|verifier|formats]... [-- extra cargo-mutants args]
+# Needs: cargo install --locked cargo-mutants; the packages of scripts/setup.sh
+# (redis-server for the verifier, gnome-keyring for the vault's keychain tests).
+# Results land in mutants.out/<crate>/ (outcomes.json, missed.txt, caught.txt).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+crates=()
+while [ $# -gt 0 ] && [ "$1" != "--" ]; do
+  crates+=("$1")
+  shift
+done
+[ "${1:-}" = "--" ] && shift
+[ ${#crates[@]} -eq 0 ] && crates=(otp vault verifier formats)
+
+if [ -z "${TWOFOLD_SHARED:-}" ]; then
+  TWOFOLD_SHARED=$(cd ../shared && pwd)
+fi
+export TWOFOLD_SHARED NO_AT_BRIDGE=1
+
+for crate in "${crates[@]}"; do
+  args=(--package "twofold-$crate" --output "mutants.out/$crate" --jobs 2)
+  if [ "$crate" = formats ]; then
+    # The crypto module, and in each format the functions that derive a
+    # key and decrypt or encrypt (their names say so).
+    args+=(--file crates/formats/src/crypto.rs --file 'crates/formats/src/*.rs'
+      --re 'crypto.rs|(decrypt|encrypt|derive|unlock|seal|open|key|kdf|cipher|slot|master)')
+  fi
+  echo "== cargo mutants: twofold-$crate"
+  mkdir -p "mutants.out/$crate"
+  # The vault's keychain tests need a Secret Service: one private D-Bus
+  # session with gnome-keyring for the whole run.
+  dbus-run-session -- "$root/scripts/with-keyring.sh" cargo mutants "${args[@]}" "$@" || true
+done
