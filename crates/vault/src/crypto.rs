@@ -167,6 +167,22 @@ mod tests {
     }
 
     #[test]
+    fn the_largest_cost_a_file_may_ask_is_allowed_and_one_more_is_not() {
+        assert!(KdfParams::MAX.check().is_ok());
+        let over = |change: fn(&mut KdfParams)| {
+            let mut params = KdfParams::MAX;
+            change(&mut params);
+            params.check()
+        };
+        assert!(matches!(over(|p| p.memory_kib += 1), Err(VaultError::KdfParameters(_))));
+        assert!(matches!(over(|p| p.iterations += 1), Err(VaultError::KdfParameters(_))));
+        assert!(matches!(
+            over(|p| p.parallelism += 1),
+            Err(VaultError::KdfParameters(_))
+        ));
+    }
+
+    #[test]
     fn argon2id_is_deterministic_per_salt() {
         // Same password and salt give the same key; another salt another key.
         let params = KdfParams {

@@ -93,7 +93,8 @@ impl Slot {
     }
 }
 
-/// The associated data that binds a sealed vault key to its vault and slot kind.
+/// The associated data that binds a sealed vault key to its vault and slot
+/// kind: a slot copied into another vault, or relabelled, does not open.
 pub(crate) fn slot_aad(uuid: &str, kind: &str) -> Vec<u8> {
     format!("{FORMAT_NAME}/{uuid}/{kind}").into_bytes()
 }
@@ -211,4 +212,25 @@ pub(crate) fn serialize(header_text: &str, payload: &[u8]) -> Vec<u8> {
     out.extend_from_slice(checksum.as_bytes());
     out.extend_from_slice(b"\"}\n");
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_slot_is_bound_to_its_vault_and_kind() {
+        let aad = slot_aad("0f6c", "password");
+        assert_eq!(aad, b"twofold-vault/0f6c/password");
+        assert_ne!(aad, slot_aad("0f6d", "password"));
+        assert_ne!(aad, slot_aad("0f6c", "keychain"));
+    }
+
+    #[test]
+    fn a_damaged_file_that_names_our_format_is_corrupt_not_foreign() {
+        let ours = br#"{"header":{"formt":"twofold-vault","version":1},"payload":"","checksum":""}"#;
+        assert!(matches!(parse(ours), Err(ParseError::Corrupt(_))));
+        let theirs = br#"{"header":{"version":1},"payload":"","checksum":""}"#;
+        assert!(matches!(parse(theirs), Err(ParseError::Foreign(_))));
+    }
 }

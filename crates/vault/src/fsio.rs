@@ -198,4 +198,25 @@ mod tests {
         VaultLock::acquire(&path).unwrap();
         fs::remove_dir_all(&dir).unwrap();
     }
+
+    #[test]
+    fn a_lock_let_go_within_the_wait_is_taken() {
+        let dir = scratch("lock-wait");
+        let path = dir.join("vault.json");
+        let held = VaultLock::acquire(&path).unwrap();
+        let releaser = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(300));
+            drop(held);
+        });
+        VaultLock::acquire(&path).unwrap();
+        releaser.join().unwrap();
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_bare_file_name_lives_in_the_current_folder() {
+        assert_eq!(folder_of(Path::new("vault.json")), Path::new("."));
+        assert_eq!(folder_of(Path::new("/data/vault.json")), Path::new("/data"));
+        assert_eq!(folder_of(Path::new("sub/vault.json")), Path::new("sub"));
+    }
 }

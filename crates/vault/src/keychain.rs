@@ -138,3 +138,31 @@ impl KeyStore for MemoryKeychain {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn platform(message: &str) -> keyring::Error {
+        keyring::Error::PlatformFailure(Box::new(std::io::Error::other(message.to_owned())))
+    }
+
+    #[test]
+    fn a_locked_or_dismissed_keychain_is_told_from_a_missing_one() {
+        for locked in [
+            "Collection is locked",
+            "a prompt is needed",
+            "the request was Dismissed",
+        ] {
+            assert!(
+                matches!(classify(platform(locked)), KeychainError::Locked { .. }),
+                "{locked}"
+            );
+        }
+        assert!(matches!(
+            classify(platform("org.freedesktop.DBus.Error.ServiceUnknown")),
+            KeychainError::Unavailable { .. }
+        ));
+        assert!(matches!(classify(keyring::Error::NoEntry), KeychainError::Missing));
+    }
+}

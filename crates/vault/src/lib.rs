@@ -36,3 +36,15 @@ pub use vault::{
 pub fn lock_path(vault: &std::path::Path) -> std::path::PathBuf {
     fsio::lock_path(vault)
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_lock_file_sits_beside_the_vault() {
+        let vault = std::path::Path::new("/home/ana/.local/share/twofold/vault.json");
+        assert_eq!(
+            super::lock_path(vault),
+            std::path::Path::new("/home/ana/.local/share/twofold/vault.json.lock")
+        );
+    }
+}

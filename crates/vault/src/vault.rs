@@ -615,21 +615,110 @@ mod tests {
         parallelism: 1,
     };
 
+    /// A new vault at `path` whose password slot (if any) derives cheaply.
+    fn cheap_vault(path: &Path, keychain: Option<&dyn KeyStore>, password: Option<&str>) -> Vault {
+        Vault::create(
+            path,
+            NewVault {
+                keychain,
+                password,
+                kdf: CHEAP,
+            },
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn keeping_a_password_a_keychain_only_vault_lacks_needs_the_keychain() {
+        let path = scratch("rekey-keep");
+        let store = MemoryKeychain::default();
+        let mut vault = cheap_vault(&path, Some(&store), None);
+        // Without the keychain and with no password to keep, nothing would open it.
+        assert!(matches!(
+            vault.rekey(&store, false, PasswordSlot::Keep),
+            Err(VaultError::LastSlot)
+        ));
+        // With the keychain it is a fresh key under the same slot.
+        vault.rekey(&store, true, PasswordSlot::Keep).unwrap();
+        drop(vault);
+        Vault::open(&path, Unlock::Keychain(&store)).unwrap();
+    }
+
+    #[test]
+    fn a_keychain_entry_that_does_not_open_its_slot_is_neither_adopted_nor_deleted() {
+        let path = scratch("rekey-foreign-entry");
+        let store = MemoryKeychain::default();
+        let mut vault = cheap_vault(&path, Some(&store), Some("pw"));
+        let entry = vault.slots.iter().find_map(|s| s.keychain_entry(vault.uuid())).unwrap();
+        store.delete(&entry).unwrap();
+        store.store(&entry, &[7u8; 32]).unwrap();
+        let before = std::fs::read(&path).unwrap();
+        // Kept, the slot would be sealed under a key that is not the vault's.
+        assert!(matches!(
+            vault.rekey(&store, true, PasswordSlot::Keep),
+            Err(VaultError::KeychainKeyMismatch)
+        ));
+        assert_eq!(std::fs::read(&path).unwrap(), before);
+        // Dropped, the slot goes, and the entry (someone else's) stays.
+        vault.rekey(&store, false, PasswordSlot::Keep).unwrap();
+        assert_eq!(store.load(&entry).unwrap().as_slice(), &[7u8; 32]);
+        drop(vault);
+        Vault::open(&path, Unlock::Password("pw")).unwrap();
+    }
+
+    #[test]
+    fn a_backup_opens_with_its_password_and_is_a_vault_file() {
+        let mut data = VaultData::default();
+        let secret = twofold_otp::Secret::from_base32("JBSWY3DPEHPK3PXP").unwrap();
+        data.accounts.push(twofold_otp::Account::new(
+            "GitHub",
+            "ana",
+            secret,
+            twofold_otp::Kind::Hotp { counter: 0 },
+        ));
+        let bytes = seal_backup(&data, "backup pw", CHEAP).unwrap();
+        assert!(is_vault_file(&bytes));
+        let opened = open_backup(&bytes, "backup pw").unwrap();
+        assert_eq!(opened.accounts.len(), 1);
+        assert!(opened.accounts[0].same_otp(&data.accounts[0]));
+        assert!(matches!(open_backup(&bytes, "wrong"), Err(VaultError::WrongPassword)));
+        assert!(!is_vault_file(br#"{"header":{"format":"aegis"}}"#));
+        assert!(!is_vault_file(b"otpauth://totp/A?secret=JBSWY3DPEHPK3PXP"));
+    }
+
+    #[test]
+    fn the_default_vault_is_in_the_users_data_folder() {
+        let path = default_path().unwrap();
+        assert!(path.ends_with("twofold/vault.json"), "{}", path.display());
+        assert!(path.starts_with(dirs::data_dir().unwrap()), "{}", path.display());
+    }
+
+    #[test]
+    fn a_vault_prints_its_path_and_id_only_and_a_missing_one_is_not_found() {
+        let path = scratch("debug");
+        let vault = cheap_vault(&path, None, Some("pw"));
+        let printed = format!("{vault:?}");
+        assert!(
+            printed.starts_with("Vault {") && printed.contains("vault.json"),
+            "{printed}"
+        );
+        assert!(printed.contains(vault.uuid()), "{printed}");
+        assert!(!printed.contains("key"), "{printed}");
+        drop(vault);
+        let missing = path.with_file_name("missing.json");
+        assert!(matches!(
+            Vault::open(&missing, Unlock::Password("pw")),
+            Err(VaultError::NotFound(p)) if p == missing
+        ));
+    }
+
     #[test]
     fn keychain_slot_logic_without_a_desktop() {
         let dir = std::env::temp_dir().join(format!("twofold-vault-unit-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         let path = dir.join("vault.json");
         let store = MemoryKeychain::default();
-        let vault = Vault::create(
-            &path,
-            NewVault {
-                keychain: Some(&store),
-                password: None,
-                kdf: CHEAP,
-            },
-        )
-        .unwrap();
+        let vault = cheap_vault(&path, Some(&store), None);
         let entry = vault.slots[0].keychain_entry(vault.uuid()).unwrap();
         drop(vault);
         Vault::open(&path, Unlock::Keychain(&store)).unwrap();
@@ -672,15 +761,7 @@ mod tests {
         let path = scratch("rekey");
         let backup = backup_path(&path);
         let store = MemoryKeychain::default();
-        let mut vault = Vault::create(
-            &path,
-            NewVault {
-                keychain: Some(&store),
-                password: Some("old"),
-                kdf: CHEAP,
-            },
-        )
-        .unwrap();
+        let mut vault = cheap_vault(&path, Some(&store), Some("old"));
         let account: twofold_otp::Account = "otpauth://totp/A:a?secret=JBSWY3DPEHPK3PXP&issuer=A".parse().unwrap();
         vault.data.accounts.push(account);
         vault.save().unwrap();
@@ -735,17 +816,7 @@ mod tests {
         let path = scratch("copies");
         let copy = path.with_file_name("copy.json");
         let store = MemoryKeychain::default();
-        drop(
-            Vault::create(
-                &path,
-                NewVault {
-                    keychain: None,
-                    password: Some("pw"),
-                    kdf: CHEAP,
-                },
-            )
-            .unwrap(),
-        );
+        drop(cheap_vault(&path, None, Some("pw")));
         std::fs::copy(&path, &copy).unwrap();
         let mut one = Vault::open(&path, Unlock::Password("pw")).unwrap();
         one.enable_keychain(&store).unwrap();

@@ -253,3 +253,19 @@ fn damaged_foreign_and_newer_files_are_clear_errors_and_untouched() {
     let error = open_damaged(&path, &flipped);
     assert!(error.to_string().contains("left untouched"), "{error}");
 }
+
+/// A file over 256 MiB is refused unread; one under that (2 MiB of zeros
+/// here, sparse) is read and refused for what it holds.
+#[test]
+fn only_a_file_far_larger_than_any_vault_is_refused_unread() {
+    let scratch = Scratch::new("large");
+    let path = scratch.path("vault.json");
+    let file = std::fs::File::create(&path).unwrap();
+    file.set_len(256 * 1024 * 1024 + 1).unwrap();
+    let error = Vault::open(&path, Unlock::Password("pw")).err().unwrap();
+    assert!(error.to_string().contains("far too large"), "{error}");
+    file.set_len(2 * 1024 * 1024).unwrap();
+    let error = Vault::open(&path, Unlock::Password("pw")).err().unwrap();
+    assert!(!error.to_string().contains("far too large"), "{error}");
+    assert!(matches!(error, VaultError::Foreign { .. }), "{error:?}");
+}
