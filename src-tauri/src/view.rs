@@ -227,6 +227,8 @@ pub(crate) struct ImportStep {
     pub(crate) accounts: Vec<PreviewAccount>,
     /// The preview's entries that could not be read.
     pub(crate) failures: Vec<EntryFailure>,
+    /// Entries of a kind Twofold does not support, or in the app's trash.
+    pub(crate) left_out: Vec<EntryFailure>,
 }
 
 /// What an import did.
@@ -239,6 +241,8 @@ pub(crate) struct ImportSummary {
     pub(crate) skipped: Vec<String>,
     /// Entries of the file that could not be read.
     pub(crate) failures: Vec<EntryFailure>,
+    /// Entries of a kind Twofold does not support, or in the app's trash.
+    pub(crate) left_out: Vec<EntryFailure>,
 }
 
 /// The files an export wrote.
@@ -376,11 +380,13 @@ mod tests {
             format: Some("aegis"),
             accounts: Vec::new(),
             failures: Vec::new(),
+            left_out: Vec::new(),
         };
         let summary = ImportSummary {
             added: Vec::new(),
             skipped: Vec::new(),
             failures: vec![failure()],
+            left_out: vec![failure()],
         };
         let preferences = Preferences {
             theme: twofold_app::Theme::Dark,

@@ -349,6 +349,12 @@ async fn text_shows(client: &Client, css: &str, needle: &str) -> String {
     .await
 }
 
+/// Opens the import dialog and picks `file` in its file field.
+async fn open_import(client: &Client, file: &str) {
+    click(client, "#show-import").await;
+    wait_for(client, "#import-file").await.send_keys(file).await.unwrap();
+}
+
 /// The status line's text once it holds `needle`.
 async fn status_shows(client: &Client, needle: &str) -> String {
     text_shows(client, "#add-status", needle).await
@@ -1475,18 +1481,28 @@ async fn screenshots_for_docs() {
         click(&client, "#create").await;
         wait_for(&client, "#show-import").await;
         at_widths(&client, format!("empty-{variant}")).await;
-        click(&client, "#show-import").await;
-        wait_for(&client, "#import-file")
-            .await
-            .send_keys(&fixture("2fas_authenticator_encrypted_v3.2fas"))
-            .await
-            .unwrap();
+        open_import(&client, &fixture("2fas_authenticator_encrypted_v3.2fas")).await;
         fill(&client, "#import-password", "test").await;
         click(&client, "#import-unlock").await;
         wait_for(&client, "#import-preview li").await;
         at_widths(&client, format!("import-{variant}")).await;
         click(&client, "#import-commit").await;
         click(&client, "#import-done").await;
+        // A file with an entry left out on purpose and one that cannot be read.
+        let mixed = dir.join("mixed.txt");
+        std::fs::write(
+            &mixed,
+            format!(
+                "otpauth://totp/Dropbox:ann@example.com?secret={DROPPED}&issuer=Dropbox\n\
+                 otpauth://motp/Bank:ann?secret={ACME}\n\
+                 otpauth://totp/Shop:ann?secret=B0OK1NG8\n"
+            ),
+        )
+        .unwrap();
+        open_import(&client, mixed.to_str().unwrap()).await;
+        wait_for(&client, "#import-failures li").await;
+        at_widths(&client, format!("import-mixed-{variant}")).await;
+        click(&client, "#import-cancel").await;
         for (issuer, name, secret) in [("GitHub", "ann", ACME), ("Google", "ann@example.com", DROPPED)] {
             click(&client, "#show-add").await;
             add_by_uri(&client, issuer, name, secret).await;
@@ -1547,8 +1563,7 @@ const VECTOR_SECRETS: [&str; 8] = [
 /// `password` when the file asks for one; returns how many of its accounts
 /// the preview marked as already in the vault.
 async fn import_through_dialog(client: &Client, file: &str, password: Option<&str>, entries: usize) -> usize {
-    click(client, "#show-import").await;
-    wait_for(client, "#import-file").await.send_keys(file).await.unwrap();
+    open_import(client, file).await;
     if let Some(password) = password {
         fill(client, "#import-password", password).await;
         click(client, "#import-unlock").await;
@@ -1609,12 +1624,7 @@ async fn other_apps_exports_are_imported_through_the_dialog_and_a_wrong_password
         // Aegis, encrypted: a wrong password is told as such, on the field,
         // and the vault on disk is the same bytes after.
         let before = std::fs::read(&vault).unwrap();
-        click(&client, "#show-import").await;
-        wait_for(&client, "#import-file")
-            .await
-            .send_keys(&fixture("aegis_encrypted.json"))
-            .await
-            .unwrap();
+        open_import(&client, &fixture("aegis_encrypted.json")).await;
         fill(&client, "#import-password", "not the password").await;
         click(&client, "#import-unlock").await;
         let wrong = text_shows(&client, "#import-password-error", "").await;
@@ -1644,12 +1654,7 @@ async fn other_apps_exports_are_imported_through_the_dialog_and_a_wrong_password
         rows(&client, total).await;
 
         // Old andOTP backups have no header: the format is asked for, then the password.
-        click(&client, "#show-import").await;
-        wait_for(&client, "#import-file")
-            .await
-            .send_keys(&fixture("andotp_encrypted_old.bin"))
-            .await
-            .unwrap();
+        open_import(&client, &fixture("andotp_encrypted_old.bin")).await;
         wait_for(&client, "#import-format")
             .await
             .select_by_value("andotp")
@@ -1703,16 +1708,34 @@ async fn other_apps_exports_are_imported_through_the_dialog_and_a_wrong_password
         let cut = dir.join("cut.json");
         let whole = std::fs::read(fixture("aegis_encrypted.json")).unwrap();
         std::fs::write(&cut, &whole[..whole.len() / 2]).unwrap();
-        click(&client, "#show-import").await;
-        wait_for(&client, "#import-file")
-            .await
-            .send_keys(cut.to_str().unwrap())
-            .await
-            .unwrap();
+        open_import(&client, cut.to_str().unwrap()).await;
         let told = text_shows(&client, "#import-error", "").await;
         assert!(!told.to_lowercase().contains("wrong password"), "{told:?}");
         click(&client, "#import-cancel").await;
         assert_eq!(std::fs::read(&vault).unwrap(), before);
+
+        // A file with an entry of a kind Twofold does not make (left out,
+        // with a note) and one that cannot be read: both listed apart, and
+        // the button says the unreadable one is left out.
+        let mixed = dir.join("mixed.txt");
+        std::fs::write(
+            &mixed,
+            "otpauth://totp/Mixed:good?secret=MFRGGZDFMZTWQ2LK\n\
+             otpauth://motp/Mixed:mobile?secret=GEZDGNBVGY3TQOJQ\n\
+             otpauth://totp/Mixed:bad?secret=NOT!BASE32\n",
+        )
+        .unwrap();
+        open_import(&client, mixed.to_str().unwrap()).await;
+        let left_out = text_shows(&client, "#import-left-out", "motp").await;
+        assert!(left_out.contains("not supported"), "{left_out:?}");
+        text_shows(&client, "#import-failures", "not base32").await;
+        let commit = wait_for(&client, "#import-commit").await;
+        let title = commit.attr("title").await.unwrap().unwrap_or_default();
+        assert!(title.contains("leave out 1 unreadable"), "{title:?}");
+        click(&client, "#import-commit").await;
+        text_shows(&client, "#import-summary-left-out", "motp").await;
+        click(&client, "#import-done").await;
+        rows(&client, total + 1).await;
 
         page_holds_none_of(&client, &VECTOR_SECRETS).await;
     }

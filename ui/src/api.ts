@@ -107,19 +107,24 @@ export interface EntryFailure {
   reason: string;
 }
 
-/** Where an import stands: choose the format, give the password, or look at the preview. */
+/**
+ * Where an import stands: choose the format, give the password, or look at the preview.
+ * leftOut: entries not imported on purpose (a kind Twofold does not support, or in the app's trash).
+ */
 export interface ImportStep {
   state: "format" | "password" | "preview";
   format: string | null;
   accounts: PreviewAccount[];
   failures: EntryFailure[];
+  leftOut: EntryFailure[];
 }
 
-/** What an import did: labels ("issuer: name") added and skipped, entries that failed. */
+/** What an import did: labels ("issuer: name") added and skipped, entries that failed or were left out. */
 export interface ImportSummary {
   added: string[];
   skipped: string[];
   failures: EntryFailure[];
+  leftOut: EntryFailure[];
 }
 
 /** The files an export wrote. */

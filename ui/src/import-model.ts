@@ -24,6 +24,7 @@ export const QR_MIN_CSS_PX = 300;
 export interface PreviewSummary {
   toAdd: number;
   duplicates: number;
+  leftOut: number;
   failed: number;
   text: string;
 }
@@ -33,15 +34,18 @@ export function count(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
-/** How many accounts a preview adds, skips and cannot read, and the line that says it. */
-export function previewSummary(step: Pick<ImportStep, "accounts" | "failures">): PreviewSummary {
+/** How many accounts a preview adds, skips, leaves out and cannot read, and the line that says it. */
+export function previewSummary(step: Pick<ImportStep, "accounts" | "failures" | "leftOut">): PreviewSummary {
   const duplicates = step.accounts.filter((a) => a.duplicate).length;
   const toAdd = step.accounts.length - duplicates;
+  const leftOut = step.leftOut.length;
   const failed = step.failures.length;
   const parts = [`${toAdd} to add`];
   if (duplicates > 0) parts.push(`${duplicates} already there`);
+  // No "(not supported)": an entry in the other app's trash is left out too; the list says why.
+  if (leftOut > 0) parts.push(`${leftOut} left out`);
   if (failed > 0) parts.push(`${failed} cannot be read`);
-  return { toAdd, duplicates, failed, text: parts.join(", ") };
+  return { toAdd, duplicates, leftOut, failed, text: parts.join(", ") };
 }
 
 /** "Issuer: name", or whichever of the two there is. */
@@ -76,18 +80,40 @@ export function failureLine(failure: EntryFailure): string {
   return failure.entry ? `${failure.entry}: ${failure.reason}` : failure.reason;
 }
 
-/** The commit button's words; it is disabled when nothing is new. */
-export function commitLabel(toAdd: number): string {
-  return `Import ${count(toAdd, "account")}`;
+/**
+ * The commit button's words, longest first; the page shows the longest that
+ * fits (exchange.css): the long one needs about 28rem, a 360 px window leaves
+ * under 19. The unreadable entries are named because the commit imports the
+ * rest without them. The button is disabled when nothing is new.
+ */
+export function commitLabels(toAdd: number, unreadable = 0): string[] {
+  const accounts = `Import ${count(toAdd, "account")}`;
+  if (unreadable === 0 || toAdd === 0) return [accounts];
+  return [`${accounts}, leave out ${unreadable} unreadable`, `Import ${toAdd}, leave out ${unreadable} unreadable`, `Import ${toAdd}, leave out ${unreadable}`];
 }
 
-/** The summary's three lines after a commit. */
-export function summaryLines(summary: ImportSummary): { added: string; skipped: string; failed: string } {
+/** The commit button's words in full. */
+export function commitLabel(toAdd: number, unreadable = 0): string {
+  return commitLabels(toAdd, unreadable)[0];
+}
+
+/** The summary's lines after a commit; leftOut is null when nothing was left out. */
+export function summaryLines(summary: ImportSummary): { added: string; skipped: string; leftOut: string | null; failed: string } {
   return {
     added: `Added ${summary.added.length}`,
     skipped: `Skipped ${summary.skipped.length} (already there)`,
+    leftOut: summary.leftOut.length > 0 ? `Left out ${summary.leftOut.length}` : null,
     failed: `Failed ${summary.failures.length}`,
   };
+}
+
+/** The status line after a commit: "Added 2, skipped 1 (already there)", then what was left out or failed, if any. */
+export function summaryStatus(summary: ImportSummary): string {
+  const lines = summaryLines(summary);
+  const parts = [lines.added, lines.skipped.toLowerCase()];
+  if (lines.leftOut) parts.push(lines.leftOut.toLowerCase());
+  if (summary.failures.length > 0) parts.push(lines.failed.toLowerCase());
+  return parts.join(", ");
 }
 
 /** "a 2fas", "an aegis". */

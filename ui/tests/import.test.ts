@@ -5,6 +5,7 @@ import type { ImportStep, PreviewAccount } from "../src/api";
 import {
   accountLabel,
   commitLabel,
+  commitLabels,
   DUPLICATE_MARK,
   defaultExportFormat,
   existingPathOf,
@@ -25,20 +26,32 @@ import {
   QR_MIN_CSS_PX,
   removePasswordBlocked,
   summaryLines,
+  summaryStatus,
 } from "../src/import-model";
 
 const account = (issuer: string, name: string, duplicate = false, kind = "totp"): PreviewAccount => ({ issuer, name, kind, duplicate });
 
-const step = (accounts: PreviewAccount[], failures = 0): ImportStep => ({
+const entries = (n: number, reason: string) => Array.from({ length: n }, (_, i) => ({ entry: `#${i + 1}`, reason }));
+
+const step = (accounts: PreviewAccount[], failures = 0, leftOut = 0): ImportStep => ({
   state: "preview",
   format: "aegis",
   accounts,
-  failures: Array.from({ length: failures }, (_, i) => ({ entry: `#${i + 1}`, reason: "no secret" })),
+  failures: entries(failures, "no secret"),
+  leftOut: entries(leftOut, "mOTP codes are not supported by Twofold"),
 });
 
 test("the preview counts new accounts, duplicates and failures", () => {
   const summary = previewSummary(step([account("A", "a"), account("B", "b", true), account("C", "c"), account("D", "d")], 1));
-  assert.deepEqual(summary, { toAdd: 3, duplicates: 1, failed: 1, text: "3 to add, 1 already there, 1 cannot be read" });
+  assert.deepEqual(summary, { toAdd: 3, duplicates: 1, leftOut: 0, failed: 1, text: "3 to add, 1 already there, 1 cannot be read" });
+});
+
+test("the preview counts entries left out apart from those that cannot be read", () => {
+  const accounts = [1, 2, 3, 4, 5, 6].map((i) => account(`A${i}`, "a")).concat(account("B", "b", true));
+  const summary = previewSummary(step(accounts, 1, 2));
+  assert.deepEqual(summary, { toAdd: 6, duplicates: 1, leftOut: 2, failed: 1, text: "6 to add, 1 already there, 2 left out, 1 cannot be read" });
+  assert.equal(previewSummary(step([account("A", "a")], 0, 1)).text, "1 to add, 1 left out");
+  assert.equal(previewSummary(step([], 0, 3)).text, "0 to add, 3 left out");
 });
 
 test("the count line leaves out what is zero", () => {
@@ -51,6 +64,27 @@ test("the commit button names the count, singular and plural", () => {
   assert.equal(commitLabel(3), "Import 3 accounts");
   assert.equal(commitLabel(1), "Import 1 account");
   assert.equal(commitLabel(0), "Import 0 accounts");
+});
+
+test("without unreadable entries the commit button has one form, as before", () => {
+  assert.deepEqual(commitLabels(5), ["Import 5 accounts"]);
+  assert.deepEqual(commitLabels(5, 0), ["Import 5 accounts"]);
+  assert.equal(commitLabel(5, 0), "Import 5 accounts");
+});
+
+test("with unreadable entries the commit button says they are left out, shorter forms for narrow windows", () => {
+  assert.deepEqual(commitLabels(5, 2), ["Import 5 accounts, leave out 2 unreadable", "Import 5, leave out 2 unreadable", "Import 5, leave out 2"]);
+  assert.equal(commitLabel(5, 2), "Import 5 accounts, leave out 2 unreadable");
+  assert.equal(commitLabel(1, 1), "Import 1 account, leave out 1 unreadable");
+  // Each form shorter than the one before; the shortest within a 360 px window's room.
+  const forms = commitLabels(125, 12);
+  forms.slice(1).forEach((form, i) => assert.ok(form.length < forms[i].length, form));
+  assert.ok(forms[forms.length - 1].length <= 24, forms[forms.length - 1]);
+  // Nothing to add: the button is disabled, and no leaving out is offered.
+  assert.deepEqual(commitLabels(0, 2), ["Import 0 accounts"]);
+  // Entries left out on purpose do not change the button (previewSummary keeps them apart).
+  const summary = previewSummary(step([account("A", "a")], 0, 3));
+  assert.deepEqual(commitLabels(summary.toAdd, summary.failed), ["Import 1 account"]);
 });
 
 test("preview rows label accounts and mark duplicates only", () => {
@@ -74,8 +108,16 @@ test("failures read as entry and reason", () => {
 });
 
 test("the summary counts added, skipped and failed", () => {
-  const lines = summaryLines({ added: ["A: a", "B: b"], skipped: ["C: c"], failures: [] });
-  assert.deepEqual(lines, { added: "Added 2", skipped: "Skipped 1 (already there)", failed: "Failed 0" });
+  const summary = { added: ["A: a", "B: b"], skipped: ["C: c"], failures: [], leftOut: [] };
+  assert.deepEqual(summaryLines(summary), { added: "Added 2", skipped: "Skipped 1 (already there)", leftOut: null, failed: "Failed 0" });
+  assert.equal(summaryStatus(summary), "Added 2, skipped 1 (already there)");
+});
+
+test("the summary counts entries left out, in their own line", () => {
+  const summary = { added: ["A: a"], skipped: [], failures: entries(1, "no secret"), leftOut: entries(2, "in Ente's trash; restore it in Ente to move it") };
+  assert.deepEqual(summaryLines(summary), { added: "Added 1", skipped: "Skipped 0 (already there)", leftOut: "Left out 2", failed: "Failed 1" });
+  assert.equal(summaryStatus(summary), "Added 1, skipped 0 (already there), left out 2, failed 1");
+  assert.equal(summaryStatus({ ...summary, failures: [] }), "Added 1, skipped 0 (already there), left out 2");
 });
 
 test("import errors lead by kind, never by words", () => {

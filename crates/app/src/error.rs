@@ -166,6 +166,25 @@ pub enum Error {
     /// The clock is before 1970.
     #[error("the system clock is before 1970; set the date, or no code can be right")]
     Clock,
+    /// An export with entries that cannot be read: nothing was imported.
+    #[error(
+        "{} of the file's entries cannot be read, so nothing was imported: {}; \
+         fix or export the file again, or import the rest and leave these out (--skip-invalid)",
+        .0.len(),
+        .0.iter().map(|f| format!("{}: {}", f.entry, f.reason)).collect::<Vec<_>>().join("; ")
+    )]
+    InvalidEntries(Vec<twofold_formats::EntryFailure>),
+    /// A file named as a format that yields nothing read as it.
+    #[error("the file holds no account read as {format}{}", match .looks_like {
+        Some(other) => format!("; it is a file of the {other} format"),
+        None => "; choose another format, or check that the file holds accounts".to_owned(),
+    })]
+    NothingAsFormat {
+        /// The format named.
+        format: &'static str,
+        /// The format the file's signature shows, if any.
+        looks_like: Option<&'static str>,
+    },
 }
 
 impl Error {
@@ -185,7 +204,9 @@ impl Error {
             Self::AmbiguousId { .. } => ErrorKind::AmbiguousId,
             Self::Import(ImportError::PasswordRequired { .. }) => ErrorKind::PasswordRequired,
             Self::Import(ImportError::WrongPassword { .. }) => ErrorKind::WrongPassword,
-            Self::Import(_) | Self::ExportTooLarge { .. } => ErrorKind::BadExport,
+            Self::Import(_) | Self::ExportTooLarge { .. } | Self::InvalidEntries(_) | Self::NothingAsFormat { .. } => {
+                ErrorKind::BadExport
+            }
             Self::Export(_) | Self::NotExportable(_) => ErrorKind::Export,
             Self::Exists(_) => ErrorKind::Exists,
             Self::File { .. } | Self::Preferences { .. } => ErrorKind::Io,

@@ -51,12 +51,28 @@ pub struct Import {
 /// Reads an export's bytes as the format named `format`, or the one
 /// detected. An encrypted file without `password` fails with the kind
 /// `PasswordRequired`: the front end then asks, and calls again.
+///
+/// A format named that reads no entry at all from the file is an error
+/// that says what the file looks like, not an import of nothing.
 pub fn read_import(bytes: &[u8], format: Option<&str>, password: Option<&str>) -> Result<Import, Error> {
-    let format = match format {
-        Some(name) => format_named(name)?,
-        None => twofold_formats::detect(bytes).ok_or(twofold_formats::ImportError::UnknownFormat)?,
+    let (format, named) = match format {
+        Some(name) => (format_named(name)?, true),
+        None => (
+            twofold_formats::detect_with_password(bytes, password)
+                .ok_or(twofold_formats::ImportError::UnknownFormat)?,
+            false,
+        ),
     };
     let imported = format.import(bytes, password)?;
+    if named && imported.accounts.is_empty() && imported.failures.is_empty() && imported.left_out.is_empty() {
+        let looks_like = twofold_formats::detect(bytes)
+            .map(|found| found.name())
+            .filter(|found| *found != format.name());
+        return Err(Error::NothingAsFormat {
+            format: format.name(),
+            looks_like,
+        });
+    }
     Ok(Import { format, imported })
 }
 
@@ -67,17 +83,27 @@ pub struct ImportSummary {
     pub added: Vec<Account>,
     /// Accounts skipped as already in the vault.
     pub skipped: Vec<Account>,
-    /// Entries of the file that could not be read, with the reason.
+    /// Entries of the file that could not be read, with the reason (only
+    /// with `skip_invalid`: else there is no import).
     pub failures: Vec<EntryFailure>,
+    /// Entries of a kind Twofold does not support, or in the app's trash.
+    pub left_out: Vec<EntryFailure>,
 }
 
-/// Merges an import into the vault, saving only if an account was new.
-pub fn import_into(vault: &mut Vault, imported: Imported) -> Result<ImportSummary, Error> {
+/// Merges an import into the vault, all or nothing: an entry that cannot
+/// be read refuses the whole file, the vault untouched, unless
+/// `skip_invalid` (the user chose to import the rest). Saves only if an
+/// account was new.
+pub fn import_into(vault: &mut Vault, imported: Imported, skip_invalid: bool) -> Result<ImportSummary, Error> {
+    if !imported.failures.is_empty() && !skip_invalid {
+        return Err(Error::InvalidEntries(imported.failures));
+    }
     let merge = crate::add(vault, imported.accounts)?;
     Ok(ImportSummary {
         added: merge.added,
         skipped: merge.skipped,
         failures: imported.failures,
+        left_out: imported.left_out,
     })
 }
 

@@ -14,6 +14,10 @@ fn cli_error(error: twofold_app::Error) -> String {
     match error {
         twofold_app::Error::UnknownFormatName(_) => format!("{error}; see `twofold formats`"),
         twofold_app::Error::Exists(path) => format!("{path} exists; choose another path or add --force"),
+        twofold_app::Error::NothingAsFormat {
+            looks_like: Some(other),
+            ..
+        } => format!("{error}: import it with --format {other}, or without --format"),
         error => error.to_string(),
     }
 }
@@ -23,9 +27,18 @@ pub(crate) fn import(
     path: &Path,
     format: Option<&str>,
     password_file: Option<&Path>,
+    skip_invalid: bool,
 ) -> Result<(), String> {
     let bytes = twofold_app::read_export(path).map_err(cli_error)?;
     let read = match twofold_app::read_import(&bytes, format, None) {
+        // Some encrypted layouts have no signature; a password given up
+        // front lets their key check tell.
+        Err(twofold_app::Error::Import(ImportError::UnknownFormat)) => {
+            match password::given(password_file, BACKUP_PASSWORD_ENV)? {
+                Some(password) => twofold_app::read_import(&bytes, None, Some(&password)),
+                None => Err(twofold_app::Error::Import(ImportError::UnknownFormat)),
+            }
+        }
         // The error names the format found: asked by name, it is not detected again.
         Err(twofold_app::Error::Import(ImportError::PasswordRequired { format: name })) => {
             let password: Zeroizing<String> = match password::given(password_file, BACKUP_PASSWORD_ENV)? {
@@ -43,7 +56,8 @@ pub(crate) fn import(
 
     let mut vault = context.open()?;
     let format = read.format;
-    let summary = twofold_app::import_into(&mut vault, read.imported).map_err(cli_error)?;
+    let summary = twofold_app::import_into(&mut vault, read.imported, skip_invalid)
+        .map_err(|e| format!("{}: {}", path.display(), cli_error(e)))?;
     for account in &summary.added {
         write_line(&format!("{}\t{}", account.id, account.label()))?;
     }
@@ -53,8 +67,15 @@ pub(crate) fn import(
     for failure in &summary.failures {
         eprintln!("failed: {}: {}", failure.entry, failure.reason);
     }
+    for entry in &summary.left_out {
+        eprintln!("left out: {}: {}", entry.entry, entry.reason);
+    }
+    let left_out = match summary.left_out.len() {
+        0 => String::new(),
+        n => format!(", {n} left out"),
+    };
     eprintln!(
-        "{} ({}): {} added, {} skipped as already in the vault, {} failed",
+        "{} ({}): {} added, {} skipped as already in the vault, {} failed{left_out}",
         path.display(),
         format.name(),
         summary.added.len(),

@@ -151,6 +151,10 @@ enum Command {
         /// Read the export's own password from this file (first line); TWOFOLD_BACKUP_PASSWORD also works.
         #[arg(long, value_name = "FILE")]
         backup_password_file: Option<PathBuf>,
+        /// Import the entries that can be read and leave out those that cannot
+        /// (by default one unreadable entry refuses the whole file).
+        #[arg(long)]
+        skip_invalid: bool,
     },
     /// Export the vault's accounts in another app's format.
     Export {
@@ -240,7 +244,14 @@ fn run(cli: Cli) -> Result<(), String> {
             file,
             format,
             backup_password_file,
-        } => exchange::import(&context, &file, format.as_deref(), backup_password_file.as_deref()),
+            skip_invalid,
+        } => exchange::import(
+            &context,
+            &file,
+            format.as_deref(),
+            backup_password_file.as_deref(),
+            skip_invalid,
+        ),
         Command::Export {
             format,
             output,

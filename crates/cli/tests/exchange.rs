@@ -58,7 +58,27 @@ fn import_merges_and_reports_added_skipped_failed() {
         "otpauth://totp/New:one?secret=GEZDGNBVGY3TQOJQ\notpauth://totp/Bad:two?secret=NOT!BASE32\n",
     )
     .unwrap();
-    let (_, stderr) = ok(run(&scratch.0, &["import", bad.to_str().unwrap()], &[]));
+    // All or nothing: one bad entry refuses the file, naming it, and the
+    // vault (and its backup) stay byte for byte as they were.
+    let vault = scratch.0.join("vault.json");
+    let backup = scratch.0.join("vault.json.bak");
+    let (before, backup_before) = (std::fs::read(&vault).unwrap(), std::fs::read(&backup).unwrap());
+    let refused = run(&scratch.0, &["import", bad.to_str().unwrap()], &[]);
+    assert_eq!(refused.status.code(), Some(2));
+    let stderr = String::from_utf8(refused.stderr).unwrap();
+    assert!(
+        stderr.contains("nothing was imported: line 2: secret: not base32"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--skip-invalid"), "{stderr}");
+    assert_eq!(std::fs::read(&vault).unwrap(), before);
+    assert_eq!(std::fs::read(&backup).unwrap(), backup_before);
+    // Asked to, the rest comes in and the bad entry is named.
+    let (_, stderr) = ok(run(
+        &scratch.0,
+        &["import", "--skip-invalid", bad.to_str().unwrap()],
+        &[],
+    ));
     assert!(stderr.contains("failed: line 2: secret: not base32"), "{stderr}");
     assert!(
         stderr.contains("1 added, 0 skipped as already in the vault, 1 failed"),
@@ -66,6 +86,60 @@ fn import_merges_and_reports_added_skipped_failed() {
     );
     let list: serde_json::Value = serde_json::from_str(&ok(run(&scratch.0, &["list", "--json"], &[])).0).unwrap();
     assert_eq!(list.as_array().unwrap().len(), 8);
+    // An import that adds nothing leaves the files alone (no save, no new backup).
+    let (before, backup_before) = (std::fs::read(&vault).unwrap(), std::fs::read(&backup).unwrap());
+    let (_, stderr) = ok(run(&scratch.0, &["import", &fixture("plain.txt")], &[]));
+    assert!(stderr.contains("0 added, 7 skipped"), "{stderr}");
+    assert_eq!(std::fs::read(&vault).unwrap(), before);
+    assert_eq!(std::fs::read(&backup).unwrap(), backup_before);
+}
+
+#[test]
+fn kinds_twofold_does_not_make_are_left_out_with_a_note_not_failed() {
+    let scratch = Scratch::new("left-out");
+    init(&scratch.0);
+    let file = scratch.0.join("mixed.txt");
+    std::fs::write(
+        &file,
+        "otpauth://totp/A:one?secret=GEZDGNBVGY3TQOJQ\n\
+         otpauth://motp/B:two?secret=GEZDGNBVGY3TQOJQ\n\
+         otpauth://totp/C:three?secret=GEZDGNBVGY3TQOJQ&algorithm=SHA384\n",
+    )
+    .unwrap();
+    let (stdout, stderr) = ok(run(&scratch.0, &["import", file.to_str().unwrap()], &[]));
+    assert_eq!(stdout.lines().count(), 1, "{stdout}");
+    assert!(
+        stderr.contains("left out: line 2: motp codes are not supported"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("left out: line 3: SHA384 codes are not supported"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("1 added, 0 skipped as already in the vault, 0 failed, 2 left out"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_format_named_wrongly_is_an_error_that_says_what_the_file_looks_like() {
+    let scratch = Scratch::new("wrong-format");
+    init(&scratch.0);
+    let vault = scratch.0.join("vault.json");
+    let before = std::fs::read(&vault).unwrap();
+    let output = run(
+        &scratch.0,
+        &["import", "--format", "2fas", &fixture("aegis_plain.json")],
+        &[],
+    );
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.contains("no account read as 2fas; it is a file of the aegis format: import it with --format aegis"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read(&vault).unwrap(), before);
 }
 
 #[test]

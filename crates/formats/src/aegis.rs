@@ -12,8 +12,8 @@ use twofold_otp::{Account, Kind};
 use zeroize::Zeroizing;
 
 use crate::common::{
-    Entry, SecretField, collect, group_ids, hex, insert, json as parse_json, label, malformed, starts_with_trimmed,
-    to_hex,
+    Bounded, Entry, Problem, SecretField, collect, group_ids, hex, insert, json as parse_json, json_value,
+    kind_problem, label, malformed, null_as_empty, starts_with_trimmed, to_hex,
 };
 use crate::crypto::{aes_gcm_open, aes_gcm_seal, random, scrypt};
 use crate::error::{ExportError, ImportError};
@@ -27,6 +27,13 @@ const NAME: &str = "aegis";
 const SCRYPT_N: u64 = 32768;
 const SCRYPT_R: u32 = 8;
 const SCRYPT_P: u32 = 1;
+
+/// What a file may ask of scrypt: Aegis writes N = 2^15, r = 8, p = 1
+/// (32 MiB); a file asking for 4 GiB in each of 50 slots is an attack.
+const MAX_SCRYPT_MEMORY: u64 = 256 << 20;
+const MAX_SCRYPT_WORK: u64 = 1 << 30;
+/// Password slots tried; Aegis has one, and a slot costs a key derivation.
+const MAX_SLOTS_TRIED: usize = 4;
 
 #[derive(Deserialize)]
 struct File {
@@ -65,7 +72,7 @@ struct KeyParams {
 #[derive(Deserialize)]
 struct Db {
     version: i64,
-    entries: Vec<DbEntry>,
+    entries: Bounded<DbEntry>,
     #[serde(default)]
     groups: Vec<DbGroup>,
 }
@@ -80,9 +87,9 @@ struct DbGroup {
 struct DbEntry {
     #[serde(rename = "type")]
     kind: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_empty")]
     name: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_empty")]
     issuer: String,
     #[serde(default)]
     note: Option<String>,
@@ -127,8 +134,18 @@ fn decrypt_db(header: &Header, slots: &[Slot], db: &str, password: &str) -> Resu
         .decode(db.trim())
         .map_err(|e| malformed(NAME, format!("db: {e}")))?;
     let mut password_slots = 0;
+    let mut too_costly = None;
     for slot in slots.iter().filter(|slot| slot.kind == 1) {
         password_slots += 1;
+        if password_slots > MAX_SLOTS_TRIED {
+            break;
+        }
+        let memory = 128u64.saturating_mul(slot.n).saturating_mul(u64::from(slot.r));
+        let work = memory.saturating_mul(u64::from(slot.p));
+        if memory > MAX_SCRYPT_MEMORY || work > MAX_SCRYPT_WORK {
+            too_costly = Some(memory);
+            continue;
+        }
         let salt = hex(&slot.salt).ok_or_else(|| malformed(NAME, "slot salt is not hex"))?;
         let derived = scrypt(password.as_bytes(), &salt, slot.n, slot.r, slot.p, 32).ok_or_else(|| {
             malformed(
@@ -151,16 +168,24 @@ fn decrypt_db(header: &Header, slots: &[Slot], db: &str, password: &str) -> Resu
             reason: "no password slot (only biometric or raw key slots)".to_owned(),
         });
     }
+    if let Some(memory) = too_costly {
+        return Err(malformed(
+            NAME,
+            format!(
+                "a password slot asks scrypt for {} MiB, more than the {} MiB Twofold allows (Aegis itself uses 32); \
+                 the file was not made by Aegis",
+                memory >> 20,
+                MAX_SCRYPT_MEMORY >> 20
+            ),
+        ));
+    }
     Err(ImportError::WrongPassword { format: NAME })
 }
 
-fn entry_account(entry: &DbEntry, groups: &[DbGroup]) -> Result<Account, String> {
+fn entry_account(entry: &DbEntry, groups: &[DbGroup]) -> Result<Account, Problem> {
     let kind = entry.kind.to_ascii_lowercase();
     if !matches!(kind.as_str(), "totp" | "hotp" | "steam") {
-        return Err(format!(
-            "type {:?} is not supported (only totp, hotp and steam)",
-            entry.kind
-        ));
+        return Err(kind_problem(&entry.kind));
     }
     let mut account = Entry {
         kind: Some(&kind),
@@ -191,7 +216,7 @@ fn read_db(db: Db) -> Result<Imported, ImportError> {
             reason: format!("db version {}", db.version),
         });
     }
-    Ok(collect(db.entries.iter().enumerate().map(|(index, entry)| {
+    Ok(collect(db.entries.0.iter().enumerate().map(|(index, entry)| {
         (
             label(&entry.issuer, &entry.name, index),
             entry_account(entry, &db.groups),
@@ -222,9 +247,7 @@ impl Format for Aegis {
     fn import(&self, bytes: &[u8], password: Option<&str>) -> Result<Imported, ImportError> {
         let file: File = parse_json(NAME, bytes)?;
         match (file.db, &file.header.slots) {
-            (db @ Value::Object(_), _) => {
-                read_db(serde_json::from_value(db).map_err(|e| malformed(NAME, format!("db: {e}")))?)
-            }
+            (db @ Value::Object(_), _) => read_db(json_value(NAME, db)?),
             (Value::String(db), Some(slots)) => {
                 let password = password.ok_or(ImportError::PasswordRequired { format: NAME })?;
                 let plain = decrypt_db(&file.header, slots, &db, password)?;

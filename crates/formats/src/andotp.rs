@@ -14,7 +14,7 @@ use std::ops::RangeInclusive;
 use serde_json::Value;
 use twofold_otp::Account;
 
-use crate::common::{self, Entry, SecretField};
+use crate::common::{self, Entry, Problem, SecretField};
 use crate::crypto;
 use crate::error::ImportError;
 use crate::format::{Format, Imported};
@@ -31,9 +31,10 @@ const NONCE_LEN: usize = 12;
 const TAG_LEN: usize = 16;
 /// The shortest plaintext, `[]`.
 const MIN_PLAINTEXT: usize = 2;
-/// andOTP draws each backup's iteration count from this range, which is what
-/// `detect` looks for.
-const APP_ITERATIONS: RangeInclusive<u32> = 140_000..=160_000;
+/// The iteration counts `detect` takes for andOTP's: the app draws each
+/// backup's from 140,000 to 160,000, but backups made by other tools (and
+/// older builds) carry a few thousand; fewer than 1,000 is no real backup.
+const APP_ITERATIONS: RangeInclusive<u32> = 1_000..=MAX_ITERATIONS;
 /// The most PBKDF2 iterations run for a file, so that a file that is not
 /// andOTP's cannot keep us busy for minutes.
 const MAX_ITERATIONS: u32 = 3_000_000;
@@ -65,13 +66,13 @@ impl Format for AndOtp {
 
     fn import(&self, bytes: &[u8], password: Option<&str>) -> Result<Imported, ImportError> {
         let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-        if let Ok(entries) = serde_json::from_slice::<Vec<Value>>(text) {
+        if let Ok(common::Bounded(entries)) = serde_json::from_slice::<common::Bounded<Value>>(text) {
             return Ok(convert(&entries));
         }
         // Text that is not a JSON array is a damaged plain backup, not an
         // encrypted one (ciphertext is never valid UTF-8 for long).
         if std::str::from_utf8(text).is_ok() {
-            return common::json::<Vec<Value>>(NAME, text).map(|entries| convert(&entries));
+            return common::json::<common::Bounded<Value>>(NAME, text).map(|entries| convert(&entries.0));
         }
         if bytes.len() < NONCE_LEN + MIN_PLAINTEXT + TAG_LEN {
             return Err(common::malformed(NAME, "too short for an encrypted andOTP backup"));
@@ -79,9 +80,25 @@ impl Format for AndOtp {
         let password = password.ok_or(ImportError::PasswordRequired { format: NAME })?;
         let plaintext = decrypt_old(bytes, password)
             .or_else(|| decrypt_new(bytes, password))
-            .ok_or(ImportError::WrongPassword { format: NAME })?;
-        let entries: Vec<Value> = serde_json::from_slice(&plaintext)
-            .map_err(|e| common::malformed(NAME, format!("decrypted, but not a JSON array of entries: {e}")))?;
+            .ok_or_else(|| {
+                if right_key_of_a_damaged_file(bytes, password) {
+                    common::malformed(
+                        NAME,
+                        "the password is right, but the file is cut short or damaged; make the backup again",
+                    )
+                } else {
+                    ImportError::WrongPassword { format: NAME }
+                }
+            })?;
+        let common::Bounded(entries): common::Bounded<Value> = serde_json::from_slice(&plaintext).map_err(|e| {
+            common::malformed(
+                NAME,
+                format!(
+                    "decrypted, but not a JSON array of entries: {}",
+                    common::json_reason(&e)
+                ),
+            )
+        })?;
         Ok(convert(&entries))
     }
 }
@@ -123,6 +140,11 @@ fn decrypt_old(bytes: &[u8], password: &str) -> Option<zeroize::Zeroizing<Vec<u8
     open(&key, bytes)
 }
 
+/// Whether the bytes are an old-layout backup that `password` opens.
+pub(crate) fn opens_without_header(bytes: &[u8], password: &str) -> bool {
+    decrypt_old(bytes, password).is_some()
+}
+
 /// The new layout: PBKDF2 with the file's iteration count and salt.
 fn decrypt_new(bytes: &[u8], password: &str) -> Option<zeroize::Zeroizing<Vec<u8>>> {
     let rounds = iterations(bytes).filter(|n| (1..=MAX_ITERATIONS).contains(n))?;
@@ -135,11 +157,35 @@ fn decrypt_new(bytes: &[u8], password: &str) -> Option<zeroize::Zeroizing<Vec<u8
     open(&key, sealed)
 }
 
+/// Whether either layout's key turns the first block into the start of a
+/// JSON array: then the password was right and the tag failed because
+/// bytes are missing or changed.
+fn right_key_of_a_damaged_file(bytes: &[u8], password: &str) -> bool {
+    let starts_an_array = |key: &[u8], sealed: &[u8]| {
+        let (Some(nonce), Some(body)) = (sealed.get(..NONCE_LEN), sealed.get(NONCE_LEN..)) else {
+            return false;
+        };
+        crypto::aes_gcm_first_block(key, nonce, body)
+            .is_some_and(|head| crypto::starts_like_json(head.as_slice(), b'['))
+    };
+    if starts_an_array(&crypto::sha256(password.as_bytes()), bytes) {
+        return true;
+    }
+    let (Some(rounds), Some(salt), Some(sealed)) = (
+        iterations(bytes).filter(|n| (1..=MAX_ITERATIONS).contains(n)),
+        bytes.get(ITERATIONS_LEN..ITERATIONS_LEN + SALT_LEN),
+        bytes.get(ITERATIONS_LEN + SALT_LEN..),
+    ) else {
+        return false;
+    };
+    starts_an_array(&crypto::pbkdf2_sha1(password.as_bytes(), salt, rounds, 32), sealed)
+}
+
 /// Every entry of the array, each an account or a named failure.
 fn convert(entries: &[Value]) -> Imported {
     common::collect(entries.iter().enumerate().map(|(index, value)| {
         let Some(object) = value.as_object() else {
-            return (format!("entry {}", index + 1), Err("not a JSON object".to_owned()));
+            return (format!("entry {}", index + 1), Err(Problem::from("not a JSON object")));
         };
         let (issuer, name) = names(object);
         let label = common::label(&issuer, &name, index);
@@ -168,7 +214,7 @@ fn names(object: &serde_json::Map<String, Value>) -> (String, String) {
 }
 
 /// One entry's account.
-fn account(object: &serde_json::Map<String, Value>, issuer: &str, name: &str) -> Result<Account, String> {
+fn account(object: &serde_json::Map<String, Value>, issuer: &str, name: &str) -> Result<Account, Problem> {
     let text = |key: &str| object.get(key).and_then(Value::as_str);
     let secret = text("secret").ok_or("secret: missing")?;
     let mut account = Entry {

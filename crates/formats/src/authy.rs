@@ -17,7 +17,7 @@ use serde_json::value::RawValue;
 use twofold_otp::Account;
 use zeroize::Zeroizing;
 
-use crate::common::{Entry, SecretField, collect, hex, label, malformed};
+use crate::common::{Entry, Problem, SecretField, collect, hex, label, malformed};
 use crate::crypto::{aes_cbc_decrypt, pbkdf2_sha1};
 use crate::error::ImportError;
 use crate::format::{Format, Imported};
@@ -141,7 +141,7 @@ impl Token {
     }
 
     /// The account, given the base32 secret (for encrypted entries, already opened).
-    fn account(&self, opened: Option<&str>) -> Result<Account, String> {
+    fn account(&self, opened: Option<&str>) -> Result<Account, Problem> {
         let (issuer, name) = self.names();
         if let Some(seed) = &self.secret_seed {
             let key = Zeroizing::new(hex(seed).ok_or("secretSeed is not hex")?);
@@ -158,7 +158,7 @@ impl Token {
         let secret = match (opened, &self.decrypted_secret) {
             (Some(secret), _) => secret,
             (None, Some(secret)) => secret.as_str(),
-            (None, None) => return Err("no secret".to_owned()),
+            (None, None) => return Err("no secret".into()),
         };
         Entry {
             issuer: &issuer,
@@ -212,13 +212,13 @@ impl Format for Authy {
         }
         let mut raws = Vec::new();
         for list in lists {
-            let items: Vec<&RawValue> =
-                serde_json::from_str(list).map_err(|e| malformed(NAME, format!("token list JSON: {e}")))?;
+            let crate::common::Bounded(items): crate::common::Bounded<&RawValue> = serde_json::from_str(list)
+                .map_err(|e| malformed(NAME, format!("token list: {}", crate::common::json_reason(&e))))?;
             raws.extend(items);
         }
         let tokens: Vec<Result<Token, String>> = raws
             .iter()
-            .map(|raw| serde_json::from_str(raw.get()).map_err(|e| format!("JSON: {e}")))
+            .map(|raw| serde_json::from_str(raw.get()).map_err(|e| crate::common::json_reason(&e)))
             .collect();
 
         let encrypted = tokens.iter().any(|t| t.as_ref().is_ok_and(Token::is_encrypted));
@@ -247,13 +247,13 @@ impl Format for Authy {
         Ok(collect(tokens.iter().enumerate().map(|(index, token)| {
             let token = match token {
                 Ok(token) => token,
-                Err(e) => return (format!("entry {}", index + 1), Err(e.clone())),
+                Err(e) => return (format!("entry {}", index + 1), Err(Problem::from(e.clone()))),
             };
             let (issuer, name) = token.names();
             let result = match opened.get(index) {
                 Some(Some(Ok(Opened::Secret(secret)))) => token.account(Some(secret)),
-                Some(Some(Ok(Opened::Refused))) => Err("the password does not open this secret".to_owned()),
-                Some(Some(Err(e))) => Err(e.clone()),
+                Some(Some(Ok(Opened::Refused))) => Err("the password does not open this secret".into()),
+                Some(Some(Err(e))) => Err(e.clone().into()),
                 _ => token.account(None),
             };
             (label(&issuer, &name, index), result)

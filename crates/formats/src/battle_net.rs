@@ -7,7 +7,7 @@
 
 use zeroize::Zeroizing;
 
-use crate::common::{Entry, SecretField, collect, hex, label, malformed};
+use crate::common::{Entry, Problem, SecretField, collect, hex, label, malformed};
 use crate::error::ImportError;
 use crate::format::{Format, Imported};
 use crate::prefs;
@@ -70,12 +70,13 @@ impl Format for BattleNet {
             .ok_or_else(|| malformed(NAME, format!("no {SECRET_KEY}")))?;
         let serial = match prefs.string(SERIAL_KEY).map(str::trim) {
             None | Some("") => Ok(Zeroizing::new(String::new())),
-            Some(serial) => unmask(serial, "the serial"),
+            Some(serial) => unmask(serial, "the serial").map_err(Problem::from),
         };
         let shown = serial.as_ref().map_or(String::new(), |s| s.to_string());
         let result = serial.and_then(|serial| {
             let secret_hex = unmask(masked.trim(), "the device secret")?;
-            let secret = Zeroizing::new(hex(&secret_hex).ok_or("the device secret does not unmask to hex")?);
+            let secret =
+                Zeroizing::new(hex(&secret_hex).ok_or(Problem::from("the device secret does not unmask to hex"))?);
             Entry {
                 issuer: ISSUER,
                 name: &serial,

@@ -51,7 +51,7 @@ impl Default for Entry<'_> {
 
 impl Entry<'_> {
     /// The account, or why these fields do not make one.
-    pub(crate) fn account(&self) -> Result<Account, String> {
+    pub(crate) fn account(&self) -> Result<Account, Problem> {
         let secret = match self.secret {
             SecretField::Base32(text) => Secret::from_base32(text).map_err(|e| format!("secret: {e}"))?,
             SecretField::Bytes(bytes) => Secret::from_bytes(bytes).map_err(|e| format!("secret: {e}"))?,
@@ -73,11 +73,11 @@ impl Entry<'_> {
                 }
             }
             "steam" => Kind::Steam,
-            other => return Err(format!("type: {other:?} is not totp, hotp or steam")),
+            other => return Err(kind_problem(other)),
         };
         let algorithm: Algorithm = match self.algorithm.map(str::trim) {
             None | Some("") => Algorithm::Sha1,
-            Some(name) => name.parse().map_err(|e| format!("{e}"))?,
+            Some(name) => name.parse().map_err(|e| algorithm_problem(name, e))?,
         };
         let account = Account::new(self.issuer.trim(), self.name.trim(), secret, kind).with_algorithm(algorithm);
         if kind == Kind::Steam {
@@ -85,23 +85,169 @@ impl Entry<'_> {
         }
         let digits = self.digits.unwrap_or(6);
         let digits = u8::try_from(digits).map_err(|_| format!("digits: {digits} is not from 5 to 10"))?;
-        account.with_digits(digits).map_err(|e| format!("{e}"))
+        Ok(account.with_digits(digits).map_err(|e| format!("{e}"))?)
     }
 }
 
-/// Collects entries into accounts and failures, naming each failure.
-pub(crate) fn collect<I>(entries: I) -> Imported
+/// The most entries a file is read with: no one keeps ten thousand
+/// accounts, and a crafted file of millions of tiny entries would cost
+/// gigabytes as parsed values.
+pub(crate) const MAX_ENTRIES: usize = 10_000;
+
+/// A JSON array read element by element, refused (before the rest is
+/// parsed) past [`MAX_ENTRIES`].
+pub(crate) struct Bounded<T>(pub(crate) Vec<T>);
+
+impl<T> Default for Bounded<T> {
+    fn default() -> Self {
+        Self(Vec::new())
+    }
+}
+
+/// The start of the error [`Bounded`] gives, which [`json_reason`] keeps.
+const TOO_MANY: &str = "too many entries";
+
+impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for Bounded<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Elements<T>(std::marker::PhantomData<T>);
+        impl<'de, T: serde::Deserialize<'de>> serde::de::Visitor<'de> for Elements<T> {
+            type Value = Bounded<T>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, "an array of at most {MAX_ENTRIES} entries")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                let mut items = Vec::new();
+                while let Some(item) = seq.next_element()? {
+                    if items.len() == MAX_ENTRIES {
+                        return Err(serde::de::Error::custom(format!(
+                            "{TOO_MANY}: more than {MAX_ENTRIES}, which no authenticator export holds"
+                        )));
+                    }
+                    items.push(item);
+                }
+                Ok(Bounded(items))
+            }
+        }
+        deserializer.deserialize_seq(Elements(std::marker::PhantomData))
+    }
+}
+
+/// Why one entry of a file did not become an account.
+#[derive(Debug)]
+pub(crate) enum Problem {
+    /// Fields that are damaged or do not make an account: a failure.
+    Invalid(String),
+    /// A well-formed entry of a kind Twofold makes no codes for (mOTP,
+    /// Yandex, SHA-384): left out with a note, not a failure.
+    Unsupported(String),
+}
+
+impl From<String> for Problem {
+    fn from(reason: String) -> Self {
+        Problem::Invalid(reason)
+    }
+}
+
+impl From<&str> for Problem {
+    fn from(reason: &str) -> Self {
+        Problem::Invalid(reason.to_owned())
+    }
+}
+
+/// Code types other apps have and Twofold does not.
+const UNSUPPORTED_KINDS: [&str; 5] = ["motp", "yandex", "yaotp", "push", "battlenet"];
+/// Hashes other apps accept and no OTP standard names.
+const UNSUPPORTED_ALGORITHMS: [&str; 6] = ["md5", "sha224", "sha384", "sha-224", "sha-384", "sha3"];
+
+/// Whether a type or algorithm name is one of another app's that Twofold
+/// knows of and does not support (as opposed to a damaged field).
+fn known_unsupported(value: &str, known: &[&str]) -> bool {
+    let value = value.trim().trim_matches('"').to_ascii_lowercase();
+    let value = value
+        .strip_prefix("hmac")
+        .unwrap_or(&value)
+        .trim_start_matches(['-', '_']);
+    known.iter().any(|name| value.starts_with(name))
+}
+
+/// The problem for a type name that is not totp, hotp or steam.
+pub(crate) fn kind_problem(kind: &str) -> Problem {
+    let reason = format!("type: {:?} is not totp, hotp or steam", kind.trim());
+    if known_unsupported(kind, &UNSUPPORTED_KINDS) {
+        Problem::Unsupported(format!("{} codes are not supported by Twofold", kind.trim()))
+    } else {
+        Problem::Invalid(reason)
+    }
+}
+
+/// The problem for an algorithm name that is not SHA-1, SHA-256 or SHA-512.
+pub(crate) fn algorithm_problem(algorithm: &str, error: impl std::fmt::Display) -> Problem {
+    if known_unsupported(algorithm, &UNSUPPORTED_ALGORITHMS) {
+        Problem::Unsupported(format!(
+            "{} codes are not supported by Twofold (SHA-1, SHA-256 and SHA-512 are)",
+            algorithm.trim()
+        ))
+    } else {
+        Problem::Invalid(error.to_string())
+    }
+}
+
+/// An `otpauth://` or `steam://` URI into an account; a type or algorithm
+/// Twofold does not support is [`Problem::Unsupported`].
+pub(crate) fn uri_account(uri: &str) -> Result<Account, Problem> {
+    uri.trim().parse::<Account>().map_err(|error| match &error {
+        twofold_otp::UriError::Type { found } if known_unsupported(found, &UNSUPPORTED_KINDS) => {
+            kind_problem(found.trim_matches('"'))
+        }
+        twofold_otp::UriError::Algorithm { value } if known_unsupported(value, &UNSUPPORTED_ALGORITHMS) => {
+            algorithm_problem(value.trim_matches('"'), &error)
+        }
+        _ => Problem::Invalid(error.to_string()),
+    })
+}
+
+/// The issuer and name in an otpauth URI's label (`otpauth://totp/Issuer:name?...`),
+/// percent-decoded and trimmed; empty where the label has none. Reads the
+/// label only, so a link without a usable secret still names its account.
+pub(crate) fn uri_label(uri: &str) -> (String, String) {
+    let path = uri
+        .trim()
+        .split_once("://")
+        .and_then(|(_, rest)| rest.split_once('/'))
+        .map(|(_, path)| path.split(['?', '#']).next().unwrap_or_default())
+        .unwrap_or_default();
+    let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
+    match decoded.split_once(':') {
+        Some((issuer, name)) => (issuer.trim().to_owned(), name.trim().to_owned()),
+        None => (String::new(), decoded.trim().to_owned()),
+    }
+}
+
+/// Collects entries into accounts, failures and entries left out, naming
+/// each failure.
+pub(crate) fn collect<I, E>(entries: I) -> Imported
 where
-    I: IntoIterator<Item = (String, Result<Account, String>)>,
+    I: IntoIterator<Item = (String, Result<Account, E>)>,
+    E: Into<Problem>,
 {
     let mut imported = Imported::default();
     for (label, result) in entries {
-        match result {
+        match result.map_err(Into::into) {
             Ok(account) => imported.accounts.push(account),
-            Err(reason) => imported.failures.push(EntryFailure { entry: label, reason }),
+            Err(Problem::Invalid(reason)) => imported.failures.push(EntryFailure { entry: label, reason }),
+            Err(Problem::Unsupported(reason)) => imported.left_out.push(EntryFailure { entry: label, reason }),
         }
     }
     imported
+}
+
+/// Gives `account` the file's own name for it when its URI had no account
+/// name: every label a file holds ends up in issuer or name.
+pub(crate) fn fill_name(account: &mut Account, name: &str) {
+    let name = name.trim();
+    if account.name.is_empty() && !name.is_empty() && name != account.issuer {
+        account.name = name.to_owned();
+    }
 }
 
 /// `issuer: name`, or whichever is present, or `entry N`.
@@ -124,7 +270,54 @@ pub(crate) fn malformed(format: &'static str, reason: impl Into<String>) -> Impo
 
 /// Parses JSON, naming the format in the error.
 pub(crate) fn json<T: DeserializeOwned>(format: &'static str, bytes: &[u8]) -> Result<T, ImportError> {
-    serde_json::from_slice(bytes).map_err(|e| malformed(format, format!("JSON: {e}")))
+    serde_json::from_slice(bytes).map_err(|e| json_error(format, &e))
+}
+
+/// A parsed JSON value as `T`, naming the format in the error.
+pub(crate) fn json_value<T: DeserializeOwned>(
+    format: &'static str,
+    value: serde_json::Value,
+) -> Result<T, ImportError> {
+    serde_json::from_value(value).map_err(|e| json_error(format, &e))
+}
+
+/// A JSON error in words that never quote the file: serde's own message
+/// can hold the value it did not expect, which may be a secret. Field
+/// names are kept (serde quotes them in backticks); values are not.
+pub(crate) fn json_error(format: &'static str, error: &serde_json::Error) -> ImportError {
+    malformed(format, json_reason(error))
+}
+
+/// What is wrong with some JSON, in words that quote no value.
+pub(crate) fn json_reason(error: &serde_json::Error) -> String {
+    use serde_json::error::Category;
+    let message = error.to_string();
+    let field = message
+        .split('`')
+        .nth(1)
+        .filter(|_| message.starts_with("missing field") || message.starts_with("duplicate field"));
+    if message.starts_with(TOO_MANY) {
+        return message.split(" at line ").next().unwrap_or(TOO_MANY).to_owned();
+    }
+    let what = match (error.classify(), field) {
+        (Category::Eof, _) => "the JSON ends early: the file is cut short".to_owned(),
+        (Category::Syntax, _) => "the text is not valid JSON".to_owned(),
+        (Category::Io, _) => "the JSON could not be read".to_owned(),
+        (Category::Data, Some(field)) if message.starts_with("missing") => format!("the field `{field}` is missing"),
+        (Category::Data, Some(field)) => format!("the field `{field}` is given twice"),
+        (Category::Data, None) => "a field holds a value of the wrong type".to_owned(),
+    };
+    if error.line() == 0 {
+        what
+    } else {
+        format!("{what} (line {}, column {})", error.line(), error.column())
+    }
+}
+
+/// A string field that may be `null`, read as empty.
+pub(crate) fn null_as_empty<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    use serde::Deserialize as _;
+    Ok(Option::<String>::deserialize(deserializer)?.unwrap_or_default())
 }
 
 /// Lowercase or uppercase hex to bytes; `None` on odd length or a non-hex digit.

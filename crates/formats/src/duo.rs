@@ -43,7 +43,7 @@ impl Format for Duo {
     }
 
     fn import(&self, bytes: &[u8], _password: Option<&str>) -> Result<Imported, ImportError> {
-        let accounts: Vec<DuoAccount> = parse_json(NAME, bytes)?;
+        let crate::common::Bounded(accounts): crate::common::Bounded<DuoAccount> = parse_json(NAME, bytes)?;
         Ok(collect(accounts.iter().map(|duo| {
             let generator = &duo.otp_generator;
             let result = Entry {

@@ -9,8 +9,12 @@ use crate::error::{ExportError, ImportError};
 pub struct Imported {
     /// The accounts, in the file's order.
     pub accounts: Vec<Account>,
-    /// Entries skipped, each with the reason.
+    /// Entries that could not be read (malformed), each with the reason.
     pub failures: Vec<EntryFailure>,
+    /// Entries left out on purpose, each with the reason: a kind Twofold
+    /// does not make codes for (mOTP, Yandex, SHA-384), or a code in the
+    /// app's trash. Not failures: the rest of the file is imported.
+    pub left_out: Vec<EntryFailure>,
 }
 
 /// An entry of a file that could not become an account.

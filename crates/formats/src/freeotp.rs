@@ -23,7 +23,7 @@ use serde::Deserialize;
 use twofold_otp::Account;
 use zeroize::Zeroizing;
 
-use crate::common::{Entry, SecretField, collect, label, malformed};
+use crate::common::{Entry, Problem, SecretField, collect, label, malformed};
 use crate::crypto::{aes_gcm_open, pbkdf2_sha1, pbkdf2_sha256, pbkdf2_sha512};
 use crate::error::ImportError;
 use crate::format::{Format, Imported};
@@ -111,7 +111,7 @@ impl Token {
     }
 
     /// The account, with the key from the token itself or, for FreeOTP 2, given apart.
-    pub(crate) fn account(&self, key: Option<&[u8]>, counter: Counter) -> Result<Account, String> {
+    pub(crate) fn account(&self, key: Option<&[u8]>, counter: Counter) -> Result<Account, Problem> {
         let own;
         let secret = match key {
             Some(key) => key,
@@ -196,14 +196,11 @@ pub(crate) fn import_tokens_xml(format: &'static str, bytes: &[u8]) -> Result<Im
     Ok(collect(tokens.into_iter().map(|(name, text)| {
         // The earliest versions kept each token as its otpauth URI (counter already the next one).
         if text.trim_start().starts_with("otpauth://") {
-            return (
-                name.to_owned(),
-                text.trim().parse::<Account>().map_err(|e| e.to_string()),
-            );
+            return (name.to_owned(), crate::common::uri_account(text));
         }
         match serde_json::from_str::<Token>(text) {
             Ok(token) => (token.describe(name), token.account(None, Counter::StoredMinusOne)),
-            Err(e) => (name.to_owned(), Err(format!("JSON: {e}"))),
+            Err(e) => (name.to_owned(), Err(Problem::from(crate::common::json_reason(&e)))),
         }
     })))
 }
@@ -347,11 +344,14 @@ fn kdf(master: &MasterKey) -> Result<Kdf, ImportError> {
 }
 
 /// One token of a FreeOTP 2 backup: its key entry and its details.
-fn v2_account(master_key: &[u8], key_entry: &str, details: Option<&str>) -> Result<Account, String> {
+fn v2_account(master_key: &[u8], key_entry: &str, details: Option<&str>) -> Result<Account, Problem> {
     let details = details.ok_or("the token's details are missing")?;
-    let mut token: Token = serde_json::from_str(details).map_err(|e| format!("token JSON: {e}"))?;
-    let entry: KeyEntry = serde_json::from_str(key_entry).map_err(|e| format!("key JSON: {e}"))?;
-    let sealed: SealedKey = serde_json::from_str(&entry.key).map_err(|e| format!("key JSON: {e}"))?;
+    let mut token: Token =
+        serde_json::from_str(details).map_err(|e| format!("token: {}", crate::common::json_reason(&e)))?;
+    let entry: KeyEntry =
+        serde_json::from_str(key_entry).map_err(|e| format!("key: {}", crate::common::json_reason(&e)))?;
+    let sealed: SealedKey =
+        serde_json::from_str(&entry.key).map_err(|e| format!("key: {}", crate::common::json_reason(&e)))?;
     // A token without `algo` uses its key's algorithm, which the key's `mToken` names (`HmacSHA1`).
     if token.algo.is_none() {
         token.algo = sealed.token.strip_prefix("Hmac").map(str::to_owned);
@@ -388,8 +388,8 @@ impl Format for FreeOtp2 {
             .iter()
             .find_map(|(k, v)| (k == "masterKey").then_some(v.as_str()))
             .ok_or_else(|| malformed(NAME_V2, "no masterKey entry"))?;
-        let master: MasterKey =
-            serde_json::from_str(master_text).map_err(|e| malformed(NAME_V2, format!("masterKey JSON: {e}")))?;
+        let master: MasterKey = serde_json::from_str(master_text)
+            .map_err(|e| malformed(NAME_V2, format!("masterKey: {}", crate::common::json_reason(&e))))?;
         // Refuse what cannot be read before asking for a password.
         let unsupported = |reason: String| ImportError::Unsupported {
             format: NAME_V2,

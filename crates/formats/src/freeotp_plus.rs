@@ -7,7 +7,7 @@
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use crate::common::{collect, contains_early, malformed, starts_with_trimmed};
+use crate::common::{collect, contains_early, starts_with_trimmed};
 use crate::error::ImportError;
 use crate::format::{Format, Imported};
 use crate::freeotp::{Counter, Token, import_tokens_xml, looks_like_tokens_xml};
@@ -44,12 +44,15 @@ impl Format for FreeOtpPlus {
     }
 
     fn import(&self, bytes: &[u8], _password: Option<&str>) -> Result<Imported, ImportError> {
-        let export: Export<'_> = serde_json::from_slice(bytes).map_err(|e| malformed(NAME, format!("JSON: {e}")))?;
+        let export: Export<'_> = serde_json::from_slice(bytes).map_err(|e| crate::common::json_error(NAME, &e))?;
         Ok(collect(export.tokens.iter().enumerate().map(|(index, raw)| {
             let fallback = format!("token {}", index + 1);
             match serde_json::from_str::<Token>(raw.get()) {
                 Ok(token) => (token.describe(&fallback), token.account(None, Counter::StoredMinusOne)),
-                Err(e) => (fallback, Err(format!("JSON: {e}"))),
+                Err(e) => (
+                    fallback,
+                    Err(crate::common::Problem::from(crate::common::json_reason(&e))),
+                ),
             }
         })))
     }

@@ -18,10 +18,19 @@ pub(crate) struct GoogleQr;
 const MIGRATION: &str = "google-migration";
 const QR: &str = "google-qr";
 
+/// The lines that hold something, less a `QR-Code:` label in front
+/// (what some QR scanner apps copy with the link).
 fn lines(text: &str) -> impl Iterator<Item = &str> {
     text.lines()
         .map(str::trim)
         .filter(|line| !line.is_empty() && !line.starts_with('#'))
+        .map(|line| {
+            let unlabelled = line
+                .get(..8)
+                .filter(|head| head.eq_ignore_ascii_case("qr-code:"))
+                .and_then(|_| line.get(8..));
+            unlabelled.map_or(line, str::trim)
+        })
 }
 
 impl Format for GoogleMigration {

@@ -383,11 +383,13 @@ impl<'a> Stream<'a> {
             .map(i32::from_be_bytes)
             .ok_or("a map without its size")?;
         let size = usize::try_from(size).map_err(|_| "a negative map size")?;
-        // Each entry takes at least two bytes, so a larger size is a lie.
-        if size > self.bytes.len() / 2 {
-            return Err("a map size larger than the stream".to_owned());
+        // Each entry takes at least two bytes, so a larger size is a lie;
+        // and no app keeps more preferences than a few per account.
+        if size > self.bytes.len() / 2 || size > 4 * crate::common::MAX_ENTRIES {
+            return Err("a map size larger than the stream, or than any export's".to_owned());
         }
-        let mut entries = Vec::with_capacity(size);
+        // Grown as entries are read, so a size that lies costs nothing.
+        let mut entries = Vec::with_capacity(size.min(64));
         for _ in 0..size {
             let key = self.object(depth + 1)?;
             let value = self.object(depth + 1)?;

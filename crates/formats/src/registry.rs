@@ -3,8 +3,9 @@
 
 use crate::format::Format;
 use crate::{
-    aegis, andotp, authenticator_plus, authy, battle_net, bitwarden, duo, freeotp, freeotp_plus, google, html, proton,
-    sqlite, steam, stratum, totp_authenticator, twofas, twofold, uri_list,
+    aegis, andotp, authenticator_plus, authy, battle_net, bitwarden, duo, ente, freeotp, freeotp_plus, google, html,
+    lastpass, proton, proton_pass, raivo, sqlite, steam, stratum, totp_authenticator, twofas, twofold, uri_list,
+    winauth,
 };
 
 /// All formats Twofold reads or writes.
@@ -16,6 +17,8 @@ pub static FORMATS: &[&dyn Format] = &[
     &andotp::AndOtp,
     &bitwarden::BitwardenJson,
     &proton::Proton,
+    &lastpass::LastPass,
+    &ente::EnteEncrypted,
     &freeotp_plus::FreeOtpPlus,
     &duo::Duo,
     &steam::Steam,
@@ -23,6 +26,8 @@ pub static FORMATS: &[&dyn Format] = &[
     &sqlite::MicrosoftAuthenticatorDb,
     &sqlite::StratumDb,
     &authenticator_plus::AuthenticatorPlus,
+    &raivo::Raivo,
+    &proton_pass::ProtonPass,
     &freeotp::FreeOtp2,
     &freeotp::FreeOtp,
     &freeotp_plus::FreeOtpPlusInternal,
@@ -34,6 +39,7 @@ pub static FORMATS: &[&dyn Format] = &[
     &google::GoogleMigration,
     &google::GoogleQr,
     &html::Html,
+    &winauth::WinAuth,
     &uri_list::UriList,
 ];
 
@@ -48,4 +54,14 @@ pub fn by_name(name: &str) -> Option<&'static dyn Format> {
 /// The first format whose signature the bytes carry.
 pub fn detect(bytes: &[u8]) -> Option<&'static dyn Format> {
     FORMATS.iter().copied().find(|format| format.detect(bytes))
+}
+
+/// [`detect`], then, given a password, the encrypted layouts that carry no
+/// signature at all but whose key check tells for sure (andOTP's oldest:
+/// a GCM tag under the SHA-256 of the password).
+pub fn detect_with_password(bytes: &[u8], password: Option<&str>) -> Option<&'static dyn Format> {
+    detect(bytes).or_else(|| {
+        let password = password?;
+        andotp::opens_without_header(bytes, password).then_some(&andotp::AndOtp as &'static dyn Format)
+    })
 }

@@ -6,12 +6,14 @@
 //! copy of the secrets ever reaches a file.
 
 use base64::Engine as _;
+use rusqlite::config::DbConfig;
+use rusqlite::limits::Limit;
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, Row};
 use twofold_otp::Account;
 use zeroize::Zeroizing;
 
-use crate::common::{self, Entry, SecretField};
+use crate::common::{self, Entry, Problem, SecretField};
 use crate::error::ImportError;
 use crate::format::{Format, Imported};
 use crate::stratum::{StratumFields, stratum_account};
@@ -22,6 +24,31 @@ const MAGIC: &[u8] = b"SQLite format 3\0";
 const SCHEMA_WINDOW: usize = 1 << 20;
 /// Offsets of the header's write and read format versions (2 = WAL).
 const FORMAT_VERSIONS: std::ops::Range<usize> = 18..20;
+
+/// Limits on what a statement over the file may build (SQLite's defaults
+/// are a gigabyte): no account row comes near them.
+const LIMITS: [(Limit, i32); 5] = [
+    (Limit::SQLITE_LIMIT_LENGTH, 1_000_000),
+    (Limit::SQLITE_LIMIT_SQL_LENGTH, 100_000),
+    (Limit::SQLITE_LIMIT_COLUMN, 100),
+    (Limit::SQLITE_LIMIT_EXPR_DEPTH, 10),
+    (Limit::SQLITE_LIMIT_COMPOUND_SELECT, 3),
+];
+/// The progress handler runs every this many virtual-machine steps...
+const STEP_BATCH: std::ffi::c_int = 1_000;
+/// ...and stops the database's work after this many batches (a hundred
+/// million steps: a quick_check and a table scan of a real export take a
+/// few hundred thousand).
+const MAX_STEP_BATCHES: u32 = 100_000;
+
+/// A progress handler that interrupts after [`MAX_STEP_BATCHES`] calls.
+fn step_budget() -> impl FnMut() -> bool + Send + 'static {
+    let mut batches = 0u32;
+    move || {
+        batches = batches.saturating_add(1);
+        batches > MAX_STEP_BATCHES
+    }
+}
 
 /// Whether the bytes are an SQLite database whose schema text has every needle.
 fn sqlite_with(bytes: &[u8], needles: &[&[u8]]) -> bool {
@@ -57,11 +84,11 @@ impl Format for GoogleAuthenticatorDb {
             let email = text(row, "email").unwrap_or_default();
             let (issuer, name) = google_names(&email, &text(row, "issuer").unwrap_or_default());
             let label = common::label(&issuer, &name, index);
-            let account = (|| {
+            let account = (|| -> Result<Account, Problem> {
                 let kind = match integer(row, "type")? {
                     None | Some(0) => "totp",
                     Some(1) => "hotp",
-                    Some(other) => return Err(format!("type: {other} is not 0 (TOTP) or 1 (HOTP)")),
+                    Some(other) => return Err(format!("type: {other} is not 0 (TOTP) or 1 (HOTP)").into()),
                 };
                 let secret = secret_text(row, "secret")?;
                 Entry {
@@ -122,7 +149,7 @@ impl Format for MicrosoftAuthenticatorDb {
             let label = common::label(&issuer, &name, index);
             let kind = match integer(row, "account_type") {
                 Ok(kind) => kind,
-                Err(reason) => return Some((label, Err(reason))),
+                Err(reason) => return Some((label, Err(reason.into()))),
             };
             if !matches!(kind, None | Some(0 | 1)) {
                 let secret = secret_text(row, "oath_secret_key").ok();
@@ -133,29 +160,31 @@ impl Format for MicrosoftAuthenticatorDb {
                     "account_type: {} is not an OTP account (0 or 1)",
                     kind.unwrap_or_default()
                 );
-                return Some((label, Err(reason)));
+                return Some((label, Err(reason.into())));
             }
-            let account = secret_text(row, "oath_secret_key").and_then(|secret| {
-                if kind == Some(1) {
-                    let key = microsoft_base64(&secret)?;
-                    Entry {
-                        issuer: &issuer,
-                        name: &name,
-                        secret: SecretField::Bytes(&key),
-                        digits: Some(8),
-                        ..Entry::default()
+            let account = secret_text(row, "oath_secret_key")
+                .map_err(Problem::from)
+                .and_then(|secret| {
+                    if kind == Some(1) {
+                        let key = microsoft_base64(&secret)?;
+                        Entry {
+                            issuer: &issuer,
+                            name: &name,
+                            secret: SecretField::Bytes(&key),
+                            digits: Some(8),
+                            ..Entry::default()
+                        }
+                        .account()
+                    } else {
+                        Entry {
+                            issuer: &issuer,
+                            name: &name,
+                            secret: SecretField::Base32(&secret),
+                            ..Entry::default()
+                        }
+                        .account()
                     }
-                    .account()
-                } else {
-                    Entry {
-                        issuer: &issuer,
-                        name: &name,
-                        secret: SecretField::Base32(&secret),
-                        ..Entry::default()
-                    }
-                    .account()
-                }
-            });
+                });
             Some((label, account))
         })
     }
@@ -243,9 +272,42 @@ impl Db {
         let mut conn = Connection::open_in_memory().map_err(sqlite)?;
         conn.deserialize_read_exact("main", copy.as_slice(), copy.len(), true)
             .map_err(sqlite)?;
-        // Nothing in the file's schema gets to run functions with side effects.
-        conn.execute_batch("PRAGMA trusted_schema = OFF; PRAGMA query_only = ON;")
+        // As SQLite's "Defense Against The Dark Arts" asks of a database
+        // from elsewhere: defensive mode, an untrusted schema, small limits,
+        // a budget of steps per statement, and a structure check first.
+        conn.set_db_config(DbConfig::SQLITE_DBCONFIG_DEFENSIVE, true)
             .map_err(sqlite)?;
+        conn.set_db_config(DbConfig::SQLITE_DBCONFIG_TRUSTED_SCHEMA, false)
+            .map_err(sqlite)?;
+        for (limit, value) in LIMITS {
+            conn.set_limit(limit, value).map_err(sqlite)?;
+        }
+        conn.progress_handler(STEP_BATCH, Some(step_budget()));
+        conn.execute_batch("PRAGMA query_only = ON;").map_err(sqlite)?;
+        let check: String = conn
+            .query_row("PRAGMA quick_check", [], |row| row.get(0))
+            .map_err(sqlite)?;
+        if check != "ok" {
+            return Err(common::malformed(
+                format,
+                "the database is damaged (SQLite's quick_check fails)",
+            ));
+        }
+        // Virtual tables run module code and generated columns run
+        // expressions from the file: no app's database has either.
+        let unusual: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE sql LIKE '%VIRTUAL%' OR sql LIKE '%GENERATED%'",
+                [],
+                |row| row.get(0),
+            )
+            .map_err(sqlite)?;
+        if unusual > 0 {
+            return Err(common::malformed(
+                format,
+                "the database has virtual tables or generated columns, which no authenticator's has",
+            ));
+        }
         Ok(Self { conn, format })
     }
 
@@ -253,7 +315,7 @@ impl Db {
     /// `convert` gives `None` for rows that are not accounts at all.
     fn rows<F>(&self, table: &str, mut convert: F) -> Result<Imported, ImportError>
     where
-        F: FnMut(&Row<'_>, usize) -> Option<(String, Result<Account, String>)>,
+        F: FnMut(&Row<'_>, usize) -> Option<(String, Result<Account, Problem>)>,
     {
         let sqlite = |e: rusqlite::Error| common::malformed(self.format, format!("SQLite: {e}"));
         let tables: i64 = self

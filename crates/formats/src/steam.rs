@@ -8,7 +8,7 @@ use serde::Deserialize;
 use serde_json::Value;
 use twofold_otp::Account;
 
-use crate::common::{Entry, SecretField, collect, contains_early, malformed, starts_with_trimmed};
+use crate::common::{Entry, Problem, SecretField, collect, contains_early, malformed, starts_with_trimmed};
 use crate::error::ImportError;
 use crate::format::{Format, Imported};
 
@@ -24,7 +24,7 @@ struct Guard {
     account_name: String,
 }
 
-fn account(guard: &Guard) -> Result<Account, String> {
+fn account(guard: &Guard) -> Result<Account, Problem> {
     let secret = zeroize::Zeroizing::new(
         BASE64
             .decode(guard.shared_secret.trim())

@@ -13,7 +13,7 @@ use serde_json::Value;
 use twofold_otp::Account;
 use zeroize::Zeroizing;
 
-use crate::common::{self, Entry, SecretField};
+use crate::common::{self, Entry, Problem, SecretField};
 use crate::crypto;
 use crate::error::ImportError;
 use crate::format::{Format, Imported};
@@ -48,6 +48,13 @@ const BLOCK_LEN: usize = 16;
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 /// How far into a plain backup the `Authenticators` key is looked for.
 const DETECT_WINDOW: usize = 4096;
+
+/// The backup's one list that matters; the other lists are skipped unread.
+#[derive(serde::Deserialize)]
+struct Backup {
+    #[serde(rename = "Authenticators", default)]
+    authenticators: Option<common::Bounded<Value>>,
+}
 
 /// Stratum / Authenticator Pro backup (JSON, or encrypted: Argon2id + AES-GCM, legacy PBKDF2 + AES-CBC).
 pub(crate) struct Stratum;
@@ -84,10 +91,10 @@ impl Format for Stratum {
             Zeroizing::new(bytes.to_vec())
         };
         let text = plaintext.strip_prefix(BOM).unwrap_or(&plaintext);
-        let backup: Value = common::json(NAME, text)?;
+        let backup: Backup = common::json(NAME, text)?;
         let entries = backup
-            .get("Authenticators")
-            .and_then(Value::as_array)
+            .authenticators
+            .map(|entries| entries.0)
             .ok_or_else(|| common::malformed(NAME, "no \"Authenticators\" array"))?;
         Ok(common::collect(
             entries
@@ -120,7 +127,25 @@ fn decrypt(rest: &[u8], password: Option<&str>) -> Result<Zeroizing<Vec<u8>>, Im
         32,
     )
     .ok_or_else(|| common::malformed(NAME, "key derivation failed"))?;
-    crypto::aes_gcm_open(&key, nonce, sealed, &[]).ok_or(ImportError::WrongPassword { format: NAME })
+    crypto::aes_gcm_open(&key, nonce, sealed, &[]).ok_or_else(|| {
+        damaged_or_wrong(
+            crypto::aes_gcm_first_block(&key, nonce, sealed)
+                .as_deref()
+                .map(|head| head.as_slice()),
+        )
+    })
+}
+
+/// A file that does not open: damaged when the right key makes its first
+/// block the start of a backup, else a wrong password.
+fn damaged_or_wrong(head: Option<&[u8]>) -> ImportError {
+    if head.is_some_and(|head| crypto::starts_like_json(head, b'{')) {
+        return common::malformed(
+            NAME,
+            "the password is right, but the file is cut short or damaged; export the backup again",
+        );
+    }
+    ImportError::WrongPassword { format: NAME }
 }
 
 /// The legacy layout: PBKDF2-SHA1 and AES-CBC. CBC has no tag, so a wrong
@@ -142,7 +167,13 @@ fn decrypt_legacy(rest: &[u8], password: Option<&str>) -> Result<Zeroizing<Vec<u
     }
     let password = password.ok_or(ImportError::PasswordRequired { format: NAME })?;
     let key = crypto::pbkdf2_sha1(password.as_bytes(), salt, LEGACY_ROUNDS, 32);
-    let plaintext = crypto::aes_cbc_decrypt(&key, iv, data).ok_or(ImportError::WrongPassword { format: NAME })?;
+    let plaintext = crypto::aes_cbc_decrypt(&key, iv, data).ok_or_else(|| {
+        damaged_or_wrong(
+            crypto::aes_cbc_first_block(&key, iv, data)
+                .as_deref()
+                .map(|head| head.as_slice()),
+        )
+    })?;
     let text = plaintext.strip_prefix(BOM).unwrap_or(&plaintext);
     if !common::starts_with_trimmed(text, b"{") {
         return Err(ImportError::WrongPassword { format: NAME });
@@ -151,9 +182,9 @@ fn decrypt_legacy(rest: &[u8], password: Option<&str>) -> Result<Zeroizing<Vec<u
 }
 
 /// One element of `Authenticators`.
-fn json_entry(value: &Value, index: usize) -> (String, Result<Account, String>) {
+fn json_entry(value: &Value, index: usize) -> (String, Result<Account, Problem>) {
     let Some(object) = value.as_object() else {
-        return (format!("entry {}", index + 1), Err("not a JSON object".to_owned()));
+        return (format!("entry {}", index + 1), Err("not a JSON object".into()));
     };
     let text = |key: &str| object.get(key).and_then(Value::as_str).unwrap_or("");
     let (issuer, username) = (text("Issuer"), text("Username"));
@@ -180,7 +211,12 @@ fn json_entry(value: &Value, index: usize) -> (String, Result<Account, String>) 
             counter: integer("Counter")?,
         })
     })();
-    (label, fields.and_then(|fields| stratum_account(&fields)))
+    (
+        label,
+        fields
+            .map_err(Problem::from)
+            .and_then(|fields| stratum_account(&fields)),
+    )
 }
 
 /// One Stratum authenticator's fields, as the backup and the database hold them.
@@ -204,24 +240,30 @@ pub(crate) struct StratumFields<'a> {
 }
 
 /// The account for a Stratum authenticator, or why there is none.
-pub(crate) fn stratum_account(fields: &StratumFields<'_>) -> Result<Account, String> {
+pub(crate) fn stratum_account(fields: &StratumFields<'_>) -> Result<Account, Problem> {
     let kind = match fields.kind {
         Some(1) => "hotp",
         Some(2) => "totp",
         Some(4) => "steam",
-        Some(3) => return Err("type: mOTP (Mobile-OTP) is not supported".to_owned()),
-        Some(5) => return Err("type: Yandex OTP is not supported".to_owned()),
-        Some(other) => return Err(format!("type: {other} is not a type Stratum defines")),
-        None => return Err("type: missing".to_owned()),
+        Some(3) => {
+            return Err(Problem::Unsupported(
+                "mOTP (Mobile-OTP) codes are not supported by Twofold".to_owned(),
+            ));
+        }
+        Some(5) => {
+            return Err(Problem::Unsupported(
+                "Yandex codes are not supported by Twofold".to_owned(),
+            ));
+        }
+        Some(other) => return Err(format!("type: {other} is not a type Stratum defines").into()),
+        None => return Err("type: missing".into()),
     };
     let algorithm = match fields.algorithm {
         None | Some(0) => "SHA1",
         Some(1) => "SHA256",
         Some(2) => "SHA512",
         Some(other) => {
-            return Err(format!(
-                "algorithm: {other} is not 0 (SHA-1), 1 (SHA-256) or 2 (SHA-512)"
-            ));
+            return Err(format!("algorithm: {other} is not 0 (SHA-1), 1 (SHA-256) or 2 (SHA-512)").into());
         }
     };
     let secret = fields.secret.ok_or("secret: missing")?;

@@ -22,7 +22,7 @@ use serde_json::value::RawValue;
 use twofold_otp::Account;
 use zeroize::Zeroizing;
 
-use crate::common::{Entry, SecretField, collect, hex, label, malformed};
+use crate::common::{Entry, Problem, SecretField, collect, hex, label, malformed};
 use crate::crypto::{aes_cbc_decrypt, sha256};
 use crate::error::ImportError;
 use crate::format::{Format, Imported};
@@ -77,7 +77,7 @@ struct Item {
 
 impl Item {
     /// The account; the key is decoded by its `base`.
-    fn account(&self) -> Result<Account, String> {
+    fn account(&self) -> Result<Account, Problem> {
         let key = self.key.trim();
         let bytes = match self.base.unwrap_or(16) {
             16 => Zeroizing::new(hex(key).ok_or("key is not hex")?),
@@ -90,7 +90,7 @@ impl Item {
                     .or_else(|_| STANDARD_NO_PAD.decode(key.trim_end_matches('=')))
                     .map_err(|e| format!("key: {e}"))?,
             ),
-            other => return Err(format!("keys in base {other} are not supported")),
+            other => return Err(format!("keys in base {other} are not supported").into()),
         };
         self.entry(SecretField::Bytes(&bytes)).account()
     }
@@ -119,7 +119,10 @@ fn import_list(format: &'static str, list: &str) -> Result<Imported, ImportError
                 let name = item.name.as_deref().unwrap_or("");
                 (label(issuer, name, index), item.account())
             }
-            Err(e) => (format!("entry {}", index + 1), Err(format!("JSON: {e}"))),
+            Err(e) => (
+                format!("entry {}", index + 1),
+                Err(Problem::from(crate::common::json_reason(&e))),
+            ),
         },
     )))
 }

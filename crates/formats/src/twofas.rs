@@ -12,10 +12,10 @@ use twofold_otp::{Account, Kind};
 use zeroize::Zeroizing;
 
 use crate::common::{
-    Entry, SecretField, collect, contains_early, group_ids, insert, json as parse_json, label, malformed,
-    starts_with_trimmed,
+    Bounded, Entry, Problem, SecretField, collect, contains_early, group_ids, insert, json as parse_json, label,
+    malformed, starts_with_trimmed, uri_label,
 };
-use crate::crypto::{aes_gcm_open, aes_gcm_seal, pbkdf2_sha256, random};
+use crate::crypto::{aes_gcm_first_block, aes_gcm_open, aes_gcm_seal, pbkdf2_sha256, random, starts_like_json};
 use crate::error::{ExportError, ImportError};
 use crate::format::{ExportOptions, Format, Imported, OutputFile};
 
@@ -30,7 +30,7 @@ const REFERENCE: &str = "tRViSsLKzd86Hprh4ceC2OP7xazn4rrt4xhfEUbOjxLX8Rc3mkISXE0
 #[derive(Deserialize)]
 struct Backup {
     #[serde(default)]
-    services: Vec<Service>,
+    services: Bounded<Service>,
     #[serde(rename = "servicesEncrypted", default)]
     services_encrypted: Option<String>,
     #[serde(rename = "schemaVersion", default)]
@@ -72,6 +72,28 @@ struct Otp {
     token_type: Option<String>,
     #[serde(default)]
     counter: Option<i64>,
+    /// The otpauth URI the account was scanned from; its label names the
+    /// account when `account` is empty.
+    #[serde(default)]
+    link: Option<String>,
+    /// Older backups: `Issuer:name` or the name.
+    #[serde(default)]
+    label: Option<String>,
+}
+
+impl Otp {
+    /// The account name: `account`, else the name in the link's label,
+    /// else the older `label` field (less any `issuer:` in front).
+    fn account_name(&self) -> String {
+        let given = |text: Option<&str>| text.map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned);
+        given(self.account.as_deref())
+            .or_else(|| given(self.link.as_deref().map(|link| uri_label(link).1).as_deref()))
+            .or_else(|| {
+                let label = self.label.as_deref()?;
+                given(Some(label.split_once(':').map_or(label, |(_, name)| name)))
+            })
+            .unwrap_or_default()
+    }
 }
 
 /// Decrypts `ciphertext:salt:iv` (each base64).
@@ -91,7 +113,17 @@ fn decrypt(field: &str, password: &str) -> Result<Zeroizing<Vec<u8>>, ImportErro
         decode(iv, "iv")?,
     );
     let key = pbkdf2_sha256(password.as_bytes(), &salt, ROUNDS, 32);
-    aes_gcm_open(&key, &iv, &ciphertext, &[]).ok_or(ImportError::WrongPassword { format: NAME })
+    aes_gcm_open(&key, &iv, &ciphertext, &[]).ok_or_else(|| {
+        // The right key makes the first block the start of the services' JSON.
+        if aes_gcm_first_block(&key, &iv, &ciphertext).is_some_and(|head| starts_like_json(head.as_slice(), b'[')) {
+            malformed(
+                NAME,
+                "the password is right, but the file is cut short or damaged; back up again",
+            )
+        } else {
+            ImportError::WrongPassword { format: NAME }
+        }
+    })
 }
 
 fn encrypt(plaintext: &[u8], password: &str) -> Option<String> {
@@ -107,14 +139,15 @@ fn encrypt(plaintext: &[u8], password: &str) -> Option<String> {
     ))
 }
 
-fn service_account(service: &Service, groups: &[Group]) -> Result<Account, String> {
+fn service_account(service: &Service, groups: &[Group]) -> Result<Account, Problem> {
     let otp = &service.otp;
     let issuer = otp.issuer.as_deref().filter(|i| !i.is_empty()).unwrap_or(&service.name);
     let kind = otp.token_type.as_deref().map(str::to_ascii_lowercase);
+    let name = otp.account_name();
     let mut account = Entry {
         kind: kind.as_deref(),
         issuer,
-        name: otp.account.as_deref().unwrap_or(""),
+        name: &name,
         secret: SecretField::Base32(&service.secret),
         algorithm: otp.algorithm.as_deref(),
         digits: otp.digits,
@@ -159,16 +192,16 @@ impl Format for TwoFas {
             });
         }
         let services = match backup.services_encrypted.as_deref().filter(|s| !s.is_empty()) {
-            None => backup.services,
+            None => backup.services.0,
             Some(encrypted) => {
                 let password = password.ok_or(ImportError::PasswordRequired { format: NAME })?;
                 let plain = decrypt(encrypted, password)?;
-                parse_json::<Vec<Service>>(NAME, &plain)?
+                parse_json::<Bounded<Service>>(NAME, &plain)?.0
             }
         };
         Ok(collect(services.iter().enumerate().map(|(index, service)| {
             (
-                label(&service.name, service.otp.account.as_deref().unwrap_or(""), index),
+                label(&service.name, &service.otp.account_name(), index),
                 service_account(service, &backup.groups),
             )
         })))

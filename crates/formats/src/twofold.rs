@@ -34,7 +34,10 @@ impl Format for TwofoldBackup {
     fn import(&self, bytes: &[u8], password: Option<&str>) -> Result<Imported, ImportError> {
         let password = password.ok_or(ImportError::PasswordRequired { format: NAME })?;
         match twofold_vault::open_backup(bytes, password) {
-            Ok(data) => Ok(Imported { accounts: data.accounts, failures: Vec::new() }),
+            Ok(data) => Ok(Imported {
+                accounts: data.accounts,
+                ..Imported::default()
+            }),
             Err(VaultError::WrongPassword) => Err(ImportError::WrongPassword { format: NAME }),
             Err(VaultError::NoPasswordSlot) => Err(ImportError::Unsupported {
                 format: NAME,

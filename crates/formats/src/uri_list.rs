@@ -4,9 +4,9 @@
 
 use twofold_otp::Account;
 
-use crate::common::{collect, malformed};
+use crate::common::{Problem, collect, malformed, uri_account};
 use crate::error::{ExportError, ImportError};
-use crate::format::{ExportOptions, Format, Imported, OutputFile};
+use crate::format::{EntryFailure, ExportOptions, Format, Imported, OutputFile};
 
 /// otpauth:// URIs, one per line.
 pub(crate) struct UriList;
@@ -22,16 +22,40 @@ fn content_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
 }
 
 /// Ente's `codeDisplay={"pinned":..,"tags":[..],..}`, if the URI has one.
+/// Ente writes query values form-encoded: a space is `+`.
 fn ente_display(uri: &str) -> Option<serde_json::Value> {
     let query = uri.split_once('?')?.1;
     let value = query.split('&').find_map(|pair| pair.strip_prefix("codeDisplay="))?;
-    let decoded = percent_encoding::percent_decode_str(value).decode_utf8().ok()?;
+    let value = value.replace('+', " ");
+    let decoded = percent_encoding::percent_decode_str(&value).decode_utf8().ok()?;
     serde_json::from_str(&decoded).ok()
 }
 
+/// A line as one of Ente's backup builds wrote it, a JSON string
+/// (`"otpauth://..."`), unquoted; any other line as it is.
+fn unquoted(line: &str) -> std::borrow::Cow<'_, str> {
+    if line.len() >= 2
+        && line.starts_with('"')
+        && line.ends_with('"')
+        && let Ok(text) = serde_json::from_str::<String>(line)
+    {
+        return text.into();
+    }
+    line.into()
+}
+
+/// Whether a line is a code in Ente's trash, which Ente exports too.
+fn in_ente_trash(line: &str) -> bool {
+    ente_display(line)
+        .and_then(|display| display.get("trashed").and_then(serde_json::Value::as_bool))
+        .unwrap_or(false)
+}
+
 /// Reads one URI line into an account, with Ente's display data applied.
-pub(crate) fn account_from_line(line: &str) -> Result<Account, String> {
-    let mut account: Account = line.parse().map_err(|e| format!("{e}"))?;
+pub(crate) fn account_from_line(line: &str) -> Result<Account, Problem> {
+    let line = unquoted(line);
+    let line = line.as_ref();
+    let mut account = uri_account(line)?;
     if let Some(display) = ente_display(line) {
         account.favourite = display
             .get("pinned")
@@ -63,6 +87,7 @@ impl Format for UriList {
         let mut lines = content_lines(text).peekable();
         lines.peek().is_some()
             && lines.all(|(_, line)| {
+                let line = line.strip_prefix('"').unwrap_or(line);
                 let lower = line.get(..10).unwrap_or(line).to_ascii_lowercase();
                 lower.starts_with("otpauth://") || lower.starts_with("steam://")
             })
@@ -70,13 +95,26 @@ impl Format for UriList {
 
     fn import(&self, bytes: &[u8], _password: Option<&str>) -> Result<Imported, ImportError> {
         let text = std::str::from_utf8(bytes).map_err(|_| malformed(NAME, "not UTF-8 text"))?;
-        let entries: Vec<(String, Result<Account, String>)> = content_lines(text)
+        let mut left_out = Vec::new();
+        let entries: Vec<(String, Result<Account, Problem>)> = content_lines(text)
+            .filter(|(number, line)| {
+                let trashed = in_ente_trash(&unquoted(line));
+                if trashed {
+                    left_out.push(EntryFailure {
+                        entry: format!("line {}", number + 1),
+                        reason: "in Ente's trash; restore it in Ente to move it".to_owned(),
+                    });
+                }
+                !trashed
+            })
             .map(|(number, line)| (format!("line {}", number + 1), account_from_line(line)))
             .collect();
-        if entries.is_empty() {
+        if entries.is_empty() && left_out.is_empty() {
             return Err(malformed(NAME, "no otpauth:// URIs in the file"));
         }
-        Ok(collect(entries))
+        let mut imported = collect(entries);
+        imported.left_out.extend(left_out);
+        Ok(imported)
     }
 
     fn can_export(&self) -> bool {

@@ -94,18 +94,23 @@ fn twofas_schema_4() {
 
 #[test]
 fn bitwarden_json() {
-    case("bitwarden.json", "bitwarden-json", None, 4, steam_issuer);
+    case("bitwarden.json", "bitwarden-json", None, 4, |vector| {
+        steam_labels(vector, "Test Steam")
+    });
 }
 
 #[test]
 fn bitwarden_csv() {
-    case("bitwarden.csv", "bitwarden-csv", None, 4, steam_issuer);
+    case("bitwarden.csv", "bitwarden-csv", None, 4, |vector| {
+        steam_labels(vector, "Test 4")
+    });
 }
 
-/// A steam:// URI carries only the key: the account is "Steam" with no name.
-fn steam_issuer(vector: &mut Vector) {
+/// A steam:// URI carries only the key: the Bitwarden item's name is the
+/// account's issuer (and its user name, none in these files, the name).
+fn steam_labels(vector: &mut Vector, item: &str) {
     if vector.kind == Kind::Steam {
-        vector.issuer = "Steam".to_owned();
+        vector.issuer = item.to_owned();
         vector.name = String::new();
     }
 }

@@ -111,7 +111,7 @@ pub(crate) async fn import_load(app: AppHandle, request: Request<'_>) -> Result<
                 Ok(())
             })?;
             match format {
-                None => Ok(step("format", None, Vec::new(), Vec::new())),
+                None => Ok(step("format", None, Vec::new(), Vec::new(), Vec::new())),
                 Some(_) => read_as(app, None, None),
             }
         })
@@ -154,7 +154,7 @@ fn read_as(
         (Arc::clone(&pending.bytes), format.or(pending.format))
     };
     let Some(format) = format else {
-        return Ok(step("format", None, Vec::new(), Vec::new()));
+        return Ok(step("format", None, Vec::new(), Vec::new(), Vec::new()));
     };
     let result = twofold_app::read_import(&bytes, Some(format.name()), password);
     app.state::<Session>().with_vault(|vault| {
@@ -167,7 +167,13 @@ fn read_as(
         let import = match result {
             Ok(import) => import,
             Err(e) if e.kind() == twofold_app::ErrorKind::PasswordRequired => {
-                return Ok(step("password", Some(format.name()), Vec::new(), Vec::new()));
+                return Ok(step(
+                    "password",
+                    Some(format.name()),
+                    Vec::new(),
+                    Vec::new(),
+                    Vec::new(),
+                ));
             }
             Err(e) => return Err(e.into()),
         };
@@ -186,8 +192,9 @@ fn read_as(
             })
             .collect();
         let failures = EntryFailure::all(&import.imported.failures);
+        let left_out = EntryFailure::all(&import.imported.left_out);
         pending.imported = Some(import.imported);
-        Ok(step("preview", Some(format.name()), accounts, failures))
+        Ok(step("preview", Some(format.name()), accounts, failures, left_out))
     })
 }
 
@@ -196,16 +203,20 @@ fn step(
     format: Option<&'static str>,
     accounts: Vec<PreviewAccount>,
     failures: Vec<EntryFailure>,
+    left_out: Vec<EntryFailure>,
 ) -> ImportStep {
     ImportStep {
         state,
         format,
         accounts,
         failures,
+        left_out,
     }
 }
 
-/// Adds the previewed accounts (saving only if one is new) and ends the import.
+/// Adds the previewed accounts (saving only if one is new) and ends the
+/// import. The preview has shown each entry that cannot be read, so the
+/// commit is the user's choice to import the rest.
 #[tauri::command]
 pub(crate) async fn import_commit(app: AppHandle) -> Result<ImportSummary, AppError> {
     reply(
@@ -218,12 +229,13 @@ pub(crate) async fn import_commit(app: AppHandle) -> Result<ImportSummary, AppEr
                     .take()
                     .and_then(|p| p.imported)
                     .ok_or_else(Importing::no_import)?;
-                Ok(twofold_app::import_into(vault, imported)?)
+                Ok(twofold_app::import_into(vault, imported, true)?)
             })?;
             Ok(ImportSummary {
                 added: summary.added.iter().map(twofold_otp::Account::label).collect(),
                 skipped: summary.skipped.iter().map(twofold_otp::Account::label).collect(),
                 failures: EntryFailure::all(&summary.failures),
+                left_out: EntryFailure::all(&summary.left_out),
             })
         })
         .await,

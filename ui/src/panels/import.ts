@@ -3,7 +3,7 @@
 // The app keeps the file and what it decrypted; the page holds labels only.
 import * as api from "../api";
 import { button, el, type View } from "../dom";
-import { commitLabel, importTrouble, previewRows, previewSummary, summaryLines } from "../import-model";
+import { commitLabels, importTrouble, previewRows, previewSummary, summaryLines, summaryStatus } from "../import-model";
 import { setStatus } from "../status";
 import type { PanelHost } from "./host";
 import "./exchange.css";
@@ -196,9 +196,11 @@ export function importPanel(host: PanelHost, file?: File): View {
       el("p", { id: "import-count", class: "exchange-count" }, summary.text),
     ];
     if (step.accounts.length > 0) parts.push(list);
-    else parts.push(el("p", { class: "muted" }, "The file holds no account Twofold can read."));
-    if (step.failures.length > 0) parts.push(failureList("import-failures", "Cannot be read", step.failures));
-    const commit = button("import-commit", commitLabel(summary.toAdd), () => void doCommit(commit), { class: "primary" });
+    else parts.push(el("p", { class: "muted" }, "The file holds no account Twofold can import."));
+    if (step.leftOut.length > 0) parts.push(entryList("import-left-out", "Left out", step.leftOut, "exchange-left-out"));
+    if (step.failures.length > 0) parts.push(entryList("import-failures", "Cannot be read", step.failures, "exchange-failures"));
+    const commit = button("import-commit", "", () => void doCommit(commit), { class: "primary" });
+    commitWords(commit, commitLabels(summary.toAdd, summary.failed));
     commit.disabled = summary.toAdd === 0;
     parts.push(commit);
     body.replaceChildren(...parts);
@@ -237,13 +239,16 @@ export function importPanel(host: PanelHost, file?: File): View {
     const added = el("p", { class: "exchange-added" }, lines.added);
     const skipped = el("p", {}, lines.skipped);
     const failed = el("p", {}, lines.failed);
-    section.append(added, skipped, failed);
+    section.append(added, skipped);
+    if (lines.leftOut) section.append(el("p", {}, lines.leftOut));
+    section.append(failed);
     if (summary.skipped.length > 0) section.append(labelList("import-skipped", "Already there", summary.skipped));
-    if (summary.failures.length > 0) section.append(failureList("import-summary-failures", "Failed", summary.failures));
+    if (summary.leftOut.length > 0) section.append(entryList("import-summary-left-out", "Left out", summary.leftOut, "exchange-left-out"));
+    if (summary.failures.length > 0) section.append(entryList("import-summary-failures", "Failed", summary.failures, "exchange-failures"));
     const finish = button("import-done", "Done", () => host.close(), { class: "primary" });
     body.replaceChildren(section, finish);
     actions.hidden = true;
-    setStatus(`${lines.added}, ${lines.skipped.toLowerCase()}${summary.failures.length ? `, ${lines.failed.toLowerCase()}` : ""}`);
+    setStatus(summaryStatus(summary));
     finish.focus();
   };
 
@@ -271,11 +276,25 @@ export function importPanel(host: PanelHost, file?: File): View {
   };
 }
 
-/** A titled list of failures, "entry: reason" each. */
-function failureList(id: string, title: string, failures: api.EntryFailure[]): HTMLElement {
-  const section = el("div", { class: "exchange-failures" });
+/**
+ * The commit button's words: one, or each form in a span of its own, the
+ * longest that fits shown (exchange.css); the title keeps the whole.
+ */
+function commitWords(commit: HTMLButtonElement, labels: string[]): void {
+  if (labels.length === 1) {
+    commit.textContent = labels[0];
+    return;
+  }
+  const forms = ["commit-long", "commit-medium", "commit-short"];
+  commit.replaceChildren(...labels.map((label, i) => el("span", { class: forms[i] }, label)));
+  commit.title = labels[0];
+}
+
+/** A titled list of entries (failures, or entries left out), "entry: reason" each. */
+function entryList(id: string, title: string, entries: api.EntryFailure[], kind: string): HTMLElement {
+  const section = el("div", { class: kind });
   const list = el("ul", { id, class: "exchange-list", "aria-label": title });
-  for (const f of failures) {
+  for (const f of entries) {
     const item = el("li");
     item.append(el("span", { class: "exchange-label" }, f.entry), el("span", { class: "exchange-reason muted" }, f.reason));
     list.append(item);

@@ -1,0 +1,232 @@
+//! What issue 16 asked of every importer: labels kept, detection that
+//! finds the files users have, damaged files told apart from wrong
+//! passwords, bounded cost for crafted files, and errors that never quote
+//! a secret.
+#![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing, clippy::expect_used)]
+
+mod common;
+
+use std::path::PathBuf;
+
+use common::fixture;
+use twofold_formats::{ImportError, Imported};
+
+fn own(file: &str) -> Vec<u8> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/own").join(file);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn import(format: &str, bytes: &[u8], password: Option<&str>) -> Result<Imported, ImportError> {
+    twofold_formats::by_name(format).unwrap().import(bytes, password)
+}
+
+fn labels(imported: &Imported) -> Vec<(String, String)> {
+    imported
+        .accounts
+        .iter()
+        .map(|a| (a.issuer.clone(), a.name.clone()))
+        .collect()
+}
+
+fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+    list.iter().map(|(i, n)| ((*i).to_owned(), (*n).to_owned())).collect()
+}
+
+#[test]
+fn an_aegis_entry_with_a_null_issuer_is_read_with_an_empty_one() {
+    let file = br#"{"version":1,"header":{"slots":null,"params":null},"db":{"version":2,"entries":[
+        {"type":"totp","uuid":"1","name":"alice","issuer":null,"note":null,"favorite":false,
+         "info":{"secret":"GEZDGNBVGY3TQOJQ","algo":"SHA1","digits":6,"period":30}},
+        {"type":"totp","uuid":"2","name":null,"issuer":"GitHub","note":"","favorite":false,
+         "info":{"secret":"GEZDGNBVGY3TQOJQ","algo":"SHA1","digits":6,"period":30}}]}}"#;
+    assert_eq!(twofold_formats::detect(file).unwrap().name(), "aegis");
+    let imported = import("aegis", file, None).unwrap();
+    assert_eq!(labels(&imported), pairs(&[("", "alice"), ("GitHub", "")]));
+}
+
+#[test]
+fn andotp_with_few_iterations_is_detected_and_a_cut_file_is_not_a_wrong_password() {
+    let whole = own("andotp-2840-iterations.bin");
+    assert_eq!(twofold_formats::detect(&whole).unwrap().name(), "andotp");
+    let imported = import("andotp", &whole, Some("test-password")).unwrap();
+    assert_eq!(
+        labels(&imported),
+        pairs(&[("GitHub", "alice@example.com"), ("Proton Mail", "bob smith")])
+    );
+    let cut = own("andotp-2840-iterations-cut.bin");
+    let error = import("andotp", &cut, Some("test-password")).unwrap_err();
+    assert!(
+        matches!(&error, ImportError::Malformed { reason, .. } if reason.contains("cut short")),
+        "{error}"
+    );
+    assert_eq!(
+        import("andotp", &cut, Some("wrong")).unwrap_err(),
+        ImportError::WrongPassword { format: "andotp" }
+    );
+    // The app's own layout too (the shared fixture, 145,776 iterations).
+    let app = fixture("andotp_encrypted.bin");
+    let error = import("andotp", &app[..app.len() - 7], Some("test")).unwrap_err();
+    assert!(
+        matches!(&error, ImportError::Malformed { reason, .. } if reason.contains("cut short")),
+        "{error}"
+    );
+}
+
+#[test]
+fn the_oldest_andotp_layout_is_found_by_its_password() {
+    let old = fixture("andotp_encrypted_old.bin");
+    assert!(twofold_formats::detect(&old).is_none());
+    assert_eq!(
+        twofold_formats::detect_with_password(&old, Some("test"))
+            .unwrap()
+            .name(),
+        "andotp"
+    );
+    assert!(twofold_formats::detect_with_password(&old, Some("wrong")).is_none());
+}
+
+#[test]
+fn a_cut_stratum_backup_with_the_right_password_says_it_is_cut() {
+    for file in ["stratum_encrypted.bin", "stratum_encrypted_legacy.bin"] {
+        let whole = fixture(file);
+        let cut = &whole[..whole.len() - 32];
+        let error = import("stratum", cut, Some("test")).unwrap_err();
+        assert!(
+            matches!(&error, ImportError::Malformed { reason, .. } if reason.contains("cut short")),
+            "{file}: {error}"
+        );
+        assert_eq!(
+            import("stratum", cut, Some("wrong")).unwrap_err(),
+            ImportError::WrongPassword { format: "stratum" },
+            "{file}"
+        );
+    }
+}
+
+#[test]
+fn a_google_link_copied_with_a_qr_code_label_is_read() {
+    let account = twofold_otp::Account::new(
+        "GitHub",
+        "alice",
+        twofold_otp::Secret::from_base32("GEZDGNBVGY3TQOJQ").unwrap(),
+        twofold_otp::Kind::Hotp { counter: 1 },
+    );
+    let uri = twofold_otp::migration::encode(&[account]).unwrap().remove(0);
+    let text = format!("QR-Code:{}\n", uri.as_str());
+    assert_eq!(
+        twofold_formats::detect(text.as_bytes()).unwrap().name(),
+        "google-migration"
+    );
+    let imported = import("google-migration", text.as_bytes(), None).unwrap();
+    assert_eq!(labels(&imported), pairs(&[("GitHub", "alice")]));
+}
+
+#[test]
+fn twofas_names_come_from_the_link_or_the_old_label_or_the_service() {
+    let file = br#"{"schemaVersion":4,"appVersionCode":5000000,"groups":[],"services":[
+        {"name":"GitHub","secret":"GEZDGNBVGY3TQOJQ","otp":{"account":"","issuer":"GitHub",
+         "link":"otpauth://totp/GitHub:alice%40example.com?secret=GEZDGNBVGY3TQOJQ&issuer=GitHub","tokenType":"TOTP"}},
+        {"name":"Proton","secret":"GEZDGNBVGY3TQOJQ","otp":{"label":"Proton:bob","tokenType":"TOTP"}},
+        {"name":"Steam","secret":"GEZDGNBVGY3TQOJQ","otp":{"tokenType":"TOTP"}}]}"#;
+    let imported = import("2fas", file, None).unwrap();
+    assert_eq!(
+        labels(&imported),
+        pairs(&[("GitHub", "alice@example.com"), ("Proton", "bob"), ("Steam", "")])
+    );
+}
+
+#[test]
+fn proton_entries_keep_their_names_and_steam_keys_are_base64() {
+    let file = br#"{"version":1,"entries":[
+        {"id":"1","content":{"uri":"otpauth://totp/?secret=GEZDGNBVGY3TQOJQ&algorithm=SHA1&digits=6&period=30","entry_type":"Totp","name":"carol"},"note":null},
+        {"id":"2","content":{"uri":"steam://zvIayp3JPvtvX/QGHqsqKBk/44s=","entry_type":"Steam","name":"gamer"},"note":null}]}"#;
+    let imported = import("proton", file, None).unwrap();
+    assert!(imported.failures.is_empty(), "{:?}", imported.failures);
+    assert_eq!(labels(&imported), pairs(&[("", "carol"), ("Steam", "gamer")]));
+    assert_eq!(imported.accounts[1].kind, twofold_otp::Kind::Steam);
+}
+
+#[test]
+fn bitwarden_steam_items_keep_the_item_name_and_user() {
+    let file = br#"{"encrypted":false,"items":[
+        {"type":1,"name":"My Steam","favorite":false,"login":{"username":"gamer","totp":"steam://GEZDGNBVGY3TQOJQ"}}]}"#;
+    let imported = import("bitwarden-json", file, None).unwrap();
+    assert_eq!(labels(&imported), pairs(&[("My Steam", "gamer")]));
+}
+
+#[test]
+fn a_csv_row_cut_short_is_a_failure_not_an_account() {
+    let csv = "folder,favorite,type,name,notes,fields,login_uri,login_username,login_password,login_totp\n\
+               ,,login,Whole,,,,,,otpauth://totp/A:a?secret=GEZDGNBVGY3TQOJQ\n\
+               ,,login,Cut,,,,,,otpauth://totp/B:b?secret=GEZD\n";
+    let cut = &csv[..csv.len() - 40];
+    let imported = import("bitwarden-csv", cut.as_bytes(), None).unwrap();
+    assert_eq!(imported.accounts.len(), 1);
+    assert_eq!(imported.failures.len(), 1, "{:?}", imported.failures);
+    assert!(
+        imported.failures[0].reason.contains("cut short"),
+        "{:?}",
+        imported.failures
+    );
+}
+
+#[test]
+fn an_aegis_file_asking_scrypt_for_gigabytes_is_refused_before_any_work() {
+    let slot = r#"{"type":1,"uuid":"u","key":"00","key_params":{"nonce":"00","tag":"00"},"n":1048576,"r":32,"p":16,"salt":"00"}"#;
+    let slots = vec![slot; 50].join(",");
+    let file =
+        format!(r#"{{"version":1,"header":{{"slots":[{slots}],"params":{{"nonce":"00","tag":"00"}}}},"db":"AAAA"}}"#);
+    let error = import("aegis", file.as_bytes(), Some("any")).unwrap_err();
+    assert!(
+        matches!(&error, ImportError::Malformed { reason, .. } if reason.contains("4096 MiB")),
+        "{error}"
+    );
+}
+
+#[test]
+fn a_file_of_more_entries_than_any_export_is_refused() {
+    let many = format!("[{}{{}}]", "{},".repeat(10_000));
+    let error = import("andotp", many.as_bytes(), None).unwrap_err();
+    assert!(
+        matches!(&error, ImportError::Malformed { reason, .. } if reason.contains("too many entries")),
+        "{error}"
+    );
+    let just_enough = format!("[{}{{}}]", "{},".repeat(9_999));
+    let imported = import("andotp", just_enough.as_bytes(), None).unwrap();
+    assert_eq!(imported.failures.len(), 10_000);
+}
+
+#[test]
+fn a_json_error_never_quotes_the_value_it_did_not_expect() {
+    let secret = "JBSWY3DPEHPK3PXPSECRETVALUE";
+    let file = format!(
+        r#"{{"tokenOrder":["a"],"tokens":[{{"algo":"SHA1","counter":0,"digits":6,"issuerExt":"A","label":"a","period":30,"secret":"{secret}","type":"TOTP"}}]}}"#
+    );
+    let shown = match import("freeotp-plus", file.as_bytes(), None) {
+        Ok(imported) => format!("{:?}", imported.failures),
+        Err(error) => error.to_string(),
+    };
+    assert!(!shown.contains("JBSWY3DP"), "{shown}");
+    assert!(shown.contains("line 1"), "{shown}");
+}
+
+#[test]
+fn a_damaged_proton_export_with_the_right_password_says_it_is_damaged() {
+    use base64::Engine as _;
+    let engine = base64::engine::general_purpose::STANDARD;
+    let file: serde_json::Value = serde_json::from_slice(&own("proton-authenticator-encrypted.json")).unwrap();
+    let mut content = engine.decode(file["content"].as_str().unwrap()).unwrap();
+    *content.last_mut().unwrap() ^= 1;
+    let mut damaged = file.clone();
+    damaged["content"] = engine.encode(&content).into();
+    let bytes = serde_json::to_vec(&damaged).unwrap();
+    let error = import("proton", &bytes, Some("test-password")).unwrap_err();
+    assert!(
+        matches!(&error, ImportError::Malformed { reason, .. } if reason.contains("damaged")),
+        "{error}"
+    );
+    assert_eq!(
+        import("proton", &bytes, Some("wrong")).unwrap_err(),
+        ImportError::WrongPassword { format: "proton" }
+    );
+}
