@@ -4,6 +4,8 @@
 //! scrypt-derived keys). Reads db versions 1 to 3 (groups as names in v2,
 //! as UUIDs in v3); writes version 3.
 
+use std::collections::HashMap;
+
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use serde::{Deserialize, Serialize};
@@ -74,7 +76,7 @@ struct Db {
     version: i64,
     entries: Bounded<DbEntry>,
     #[serde(default)]
-    groups: Vec<DbGroup>,
+    groups: Bounded<DbGroup>,
 }
 
 #[derive(Deserialize)]
@@ -100,7 +102,7 @@ struct DbEntry {
     group: Option<String>,
     /// db version 3: the groups' UUIDs.
     #[serde(default)]
-    groups: Vec<String>,
+    groups: Bounded<String>,
     info: Info,
 }
 
@@ -182,7 +184,7 @@ fn decrypt_db(header: &Header, slots: &[Slot], db: &str, password: &str) -> Resu
     Err(ImportError::WrongPassword { format: NAME })
 }
 
-fn entry_account(entry: &DbEntry, groups: &[DbGroup]) -> Result<Account, Problem> {
+fn entry_account(entry: &DbEntry, groups: &HashMap<&str, &str>) -> Result<Account, Problem> {
     let kind = entry.kind.to_ascii_lowercase();
     if !matches!(kind.as_str(), "totp" | "hotp" | "steam") {
         return Err(kind_problem(&entry.kind));
@@ -203,8 +205,9 @@ fn entry_account(entry: &DbEntry, groups: &[DbGroup]) -> Result<Account, Problem
     account.group = entry.group.clone().filter(|g| !g.is_empty()).or_else(|| {
         entry
             .groups
+            .0
             .iter()
-            .find_map(|id| groups.iter().find(|g| &g.uuid == id).map(|g| g.name.clone()))
+            .find_map(|id| groups.get(id.as_str()).map(|name| (*name).to_owned()))
     });
     Ok(account)
 }
@@ -216,11 +219,10 @@ fn read_db(db: Db) -> Result<Imported, ImportError> {
             reason: format!("db version {}", db.version),
         });
     }
+    // Looked up once per entry: a crafted file's lists must not multiply.
+    let groups: HashMap<&str, &str> = db.groups.0.iter().map(|g| (g.uuid.as_str(), g.name.as_str())).collect();
     Ok(collect(db.entries.0.iter().enumerate().map(|(index, entry)| {
-        (
-            label(&entry.issuer, &entry.name, index),
-            entry_account(entry, &db.groups),
-        )
+        (label(&entry.issuer, &entry.name, index), entry_account(entry, &groups))
     })))
 }
 

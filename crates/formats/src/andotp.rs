@@ -66,6 +66,9 @@ impl Format for AndOtp {
 
     fn import(&self, bytes: &[u8], password: Option<&str>) -> Result<Imported, ImportError> {
         let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        if !common::within_json_budget(text) {
+            return common::json::<common::Bounded<Value>>(NAME, text).map(|entries| convert(&entries.0));
+        }
         if let Ok(common::Bounded(entries)) = serde_json::from_slice::<common::Bounded<Value>>(text) {
             return Ok(convert(&entries));
         }
@@ -90,6 +93,9 @@ impl Format for AndOtp {
                     ImportError::WrongPassword { format: NAME }
                 }
             })?;
+        if !common::within_json_budget(&plaintext) {
+            return common::json::<common::Bounded<Value>>(NAME, &plaintext).map(|entries| convert(&entries.0));
+        }
         let common::Bounded(entries): common::Bounded<Value> = serde_json::from_slice(&plaintext).map_err(|e| {
             common::malformed(
                 NAME,

@@ -18,8 +18,8 @@ use twofold_otp::Account;
 use zeroize::Zeroizing;
 
 use crate::common::{
-    Bounded, Entry, Problem, SecretField, collect, contains_early, fill_name, json as parse_json, malformed,
-    starts_with_trimmed, uri_account,
+    Bounded, Entry, MAX_ENTRIES, Problem, SecretField, collect, contains_early, fill_name, json as parse_json,
+    malformed, starts_with_trimmed, too_many_entries, uri_account,
 };
 use crate::crypto::{aes_cbc_decrypt, argon2id, hmac_sha256, hmac_sha256_verify, pbkdf2_sha256, sha256};
 use crate::error::ImportError;
@@ -227,6 +227,8 @@ impl Format for BitwardenJson {
     fn detect(&self, bytes: &[u8]) -> bool {
         starts_with_trimmed(bytes, b"{")
             && contains_early(bytes, b"\"encrypted\"", 256)
+            // Proton Pass's data.json says "encrypted" too, with its items in vaults.
+            && !contains_early(bytes, b"\"vaults\"", 1024)
             && (contains_early(bytes, b"\"passwordProtected\"", 256) || contains_early(bytes, b"\"items\"", usize::MAX))
     }
 
@@ -307,6 +309,9 @@ impl Format for BitwardenCsv {
         );
         let mut entries = Vec::new();
         for (index, record) in reader.records().enumerate() {
+            if entries.len() == MAX_ENTRIES {
+                return Err(too_many_entries(CSV_NAME));
+            }
             let row = index + 2;
             let record = record.map_err(|e| malformed(CSV_NAME, format!("row {row}: {e}")))?;
             let field = |column: Option<usize>| column.and_then(|c| record.get(c)).unwrap_or("");

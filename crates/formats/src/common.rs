@@ -94,6 +94,14 @@ impl Entry<'_> {
 /// gigabytes as parsed values.
 pub(crate) const MAX_ENTRIES: usize = 10_000;
 
+/// The error for a file of more than [`MAX_ENTRIES`] entries.
+pub(crate) fn too_many_entries(format: &'static str) -> ImportError {
+    malformed(
+        format,
+        format!("{TOO_MANY}: more than {MAX_ENTRIES}, which no authenticator export holds"),
+    )
+}
+
 /// A JSON array read element by element, refused (before the rest is
 /// parsed) past [`MAX_ENTRIES`].
 pub(crate) struct Bounded<T>(pub(crate) Vec<T>);
@@ -157,17 +165,21 @@ impl From<&str> for Problem {
 /// Code types other apps have and Twofold does not.
 const UNSUPPORTED_KINDS: [&str; 5] = ["motp", "yandex", "yaotp", "push", "battlenet"];
 /// Hashes other apps accept and no OTP standard names.
-const UNSUPPORTED_ALGORITHMS: [&str; 6] = ["md5", "sha224", "sha384", "sha-224", "sha-384", "sha3"];
+const UNSUPPORTED_ALGORITHMS: [&str; 7] = ["md5", "sha224", "sha384", "sha3224", "sha3256", "sha3384", "sha3512"];
 
-/// Whether a type or algorithm name is one of another app's that Twofold
-/// knows of and does not support (as opposed to a damaged field).
+/// Whether a type or algorithm name is exactly one of another app's that
+/// Twofold knows of and does not support (any other unknown name is a
+/// damaged field, a failure). Case, `-`, `_` and an `Hmac` prefix aside.
 fn known_unsupported(value: &str, known: &[&str]) -> bool {
-    let value = value.trim().trim_matches('"').to_ascii_lowercase();
     let value = value
-        .strip_prefix("hmac")
-        .unwrap_or(&value)
-        .trim_start_matches(['-', '_']);
-    known.iter().any(|name| value.starts_with(name))
+        .trim()
+        .trim_matches('"')
+        .chars()
+        .filter(|c| !matches!(c, '-' | '_'))
+        .collect::<String>()
+        .to_ascii_lowercase();
+    let value = value.strip_prefix("hmac").unwrap_or(&value);
+    known.contains(&value)
 }
 
 /// The problem for a type name that is not totp, hotp or steam.
@@ -268,9 +280,47 @@ pub(crate) fn malformed(format: &'static str, reason: impl Into<String>) -> Impo
     }
 }
 
-/// Parses JSON, naming the format in the error.
-pub(crate) fn json<T: DeserializeOwned>(format: &'static str, bytes: &[u8]) -> Result<T, ImportError> {
+/// Parses JSON, naming the format in the error; refuses, before parsing,
+/// text of more values than any export holds ([`within_json_budget`]).
+pub(crate) fn json<'a, T: serde::Deserialize<'a>>(format: &'static str, bytes: &'a [u8]) -> Result<T, ImportError> {
+    if !within_json_budget(bytes) {
+        return Err(malformed(format, TOO_MANY_VALUES));
+    }
     serde_json::from_slice(bytes).map_err(|e| json_error(format, &e))
+}
+
+/// The most JSON values (counted by the commas and brackets outside
+/// strings) a file is parsed with: 10,000 accounts of a few dozen fields
+/// each. A parsed value costs 32 bytes or more whatever its text, so a
+/// file of millions of tiny values, nested or not, would cost gigabytes.
+const MAX_JSON_VALUES: usize = 2_000_000;
+const TOO_MANY_VALUES: &str = "too many values: more than 2,000,000, which no authenticator export holds";
+
+/// Whether the JSON text has at most [`MAX_JSON_VALUES`] values.
+pub(crate) fn within_json_budget(bytes: &[u8]) -> bool {
+    let (mut values, mut in_string, mut escaped) = (0usize, false, false);
+    for &byte in bytes {
+        if in_string {
+            match byte {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match byte {
+            b'"' => in_string = true,
+            b',' | b'[' | b'{' => {
+                values += 1;
+                if values > MAX_JSON_VALUES {
+                    return false;
+                }
+            }
+            _ => {}
+        }
+    }
+    true
 }
 
 /// A parsed JSON value as `T`, naming the format in the error.

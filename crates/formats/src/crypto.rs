@@ -72,20 +72,27 @@ pub(crate) fn aes_cbc_first_block(key: &[u8], iv: &[u8], data: &[u8]) -> Option<
     Some(block)
 }
 
-/// Whether decrypted bytes begin as JSON text does: `open` (`{` or `[`),
-/// then, after any white space, `"`, `{`, `[` or the closing bracket. A
-/// wrong key gives this in about one case in ten million.
+/// Whether decrypted bytes begin as the format's JSON does: `open` (`{`
+/// or `[`), for an array perhaps an object's `{`, then `"` and four letters,
+/// digits or `_` of a key; white space may stand between. A wrong key gives
+/// this about once in eighteen million tries (2^-16 for the two marks, and
+/// (63/256)^4 for the key).
 pub(crate) fn starts_like_json(head: &[u8], open: u8) -> bool {
     let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
     let mut bytes = head.iter().copied().skip_while(u8::is_ascii_whitespace);
     if bytes.next() != Some(open) {
         return false;
     }
-    let close = if open == b'{' { b'}' } else { b']' };
-    match bytes.find(|b| !b.is_ascii_whitespace()) {
-        Some(next) => [b'"', b'{', b'[', close].contains(&next),
-        None => false,
+    let mut next = bytes.find(|b| !b.is_ascii_whitespace());
+    if open == b'[' && next == Some(b'{') {
+        next = bytes.find(|b| !b.is_ascii_whitespace());
     }
+    next == Some(b'"')
+        && bytes
+            .take(4)
+            .filter(|b| b.is_ascii_alphanumeric() || *b == b'_')
+            .count()
+            == 4
 }
 
 /// AES-CBC decryption with PKCS#7 padding, for a 16, 24 or 32-byte key.

@@ -44,7 +44,7 @@ impl Format for FreeOtpPlus {
     }
 
     fn import(&self, bytes: &[u8], _password: Option<&str>) -> Result<Imported, ImportError> {
-        let export: Export<'_> = serde_json::from_slice(bytes).map_err(|e| crate::common::json_error(NAME, &e))?;
+        let export: Export<'_> = crate::common::json(NAME, bytes)?;
         Ok(collect(export.tokens.iter().enumerate().map(|(index, raw)| {
             let fallback = format!("token {}", index + 1);
             match serde_json::from_str::<Token>(raw.get()) {

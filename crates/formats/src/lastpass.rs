@@ -9,7 +9,7 @@ use serde::Deserialize;
 use zeroize::Zeroizing;
 
 use crate::common::{
-    Bounded, Entry, SecretField, collect, contains_early, json as parse_json, label, starts_with_trimmed,
+    Bounded, Entry, Problem, SecretField, collect, contains_early, json as parse_json, label, starts_with_trimmed,
 };
 use crate::error::ImportError;
 use crate::format::{Format, Imported};
@@ -25,7 +25,7 @@ const BUILT_IN_FOLDERS: [i64; 2] = [0, 1];
 struct Export {
     accounts: Bounded<LastPassAccount>,
     #[serde(default)]
-    folders: Vec<Folder>,
+    folders: Bounded<Folder>,
 }
 
 #[derive(Deserialize)]
@@ -91,6 +91,13 @@ impl Format for LastPass {
 
     fn import(&self, bytes: &[u8], _password: Option<&str>) -> Result<Imported, ImportError> {
         let export: Export = parse_json(NAME, bytes)?;
+        let folders: std::collections::HashMap<i64, &str> = export
+            .folders
+            .0
+            .iter()
+            .map(|f| (f.id, f.name.trim()))
+            .filter(|(_, name)| !name.is_empty())
+            .collect();
         let folder = |data: &Option<FolderData>| {
             let id = data.as_ref().and_then(|d| match &d.folder_id {
                 serde_json::Value::Number(n) => n.as_i64(),
@@ -100,15 +107,16 @@ impl Format for LastPass {
             if BUILT_IN_FOLDERS.contains(&id) {
                 return None;
             }
-            export
-                .folders
-                .iter()
-                .find(|f| f.id == id && !f.name.trim().is_empty())
-                .map(|f| f.name.trim().to_owned())
+            folders.get(&id).map(|name| (*name).to_owned())
         };
         Ok(collect(export.accounts.0.iter().enumerate().map(|(index, entry)| {
             let issuer = shown(&entry.issuer_name, &entry.original_issuer_name);
             let name = shown(&entry.user_name, &entry.original_user_name);
+            if entry.secret.trim().is_empty() {
+                // LastPass's own push-login accounts carry no key.
+                let reason = "no key: a LastPass push-login account, which only LastPass answers";
+                return (label(issuer, name, index), Err(Problem::Unsupported(reason.to_owned())));
+            }
             let result = Entry {
                 issuer,
                 name,

@@ -160,8 +160,8 @@ impl Format for Proton {
         let value: serde_json::Value = parse_json(NAME, bytes)?;
         let plain;
         let bytes = if value.get("entries").is_none() && value.get("salt").is_some() {
-            let sealed: Sealed =
-                serde_json::from_value(value).map_err(|e| malformed(NAME, format!("protected export: {e}")))?;
+            let sealed: Sealed = serde_json::from_value(value)
+                .map_err(|e| malformed(NAME, format!("protected export: {}", crate::common::json_reason(&e))))?;
             let password = password.ok_or(ImportError::PasswordRequired { format: NAME })?;
             plain = open(&sealed, password)?;
             plain.as_slice()

@@ -102,8 +102,19 @@ impl Format for ProtonPass {
         let mut entries = Vec::new();
         let mut left_out = Vec::new();
         for vault in export.vaults.values() {
-            for item in vault.get("items").and_then(Value::as_array).into_iter().flatten() {
-                let data = item.get("data").unwrap_or(&Value::Null);
+            for (index, item) in vault
+                .get("items")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .enumerate()
+            {
+                let Some(data) = item.get("data").filter(|data| data.is_object()) else {
+                    // A damaged item is a failure, not a silent gap.
+                    let reason = Problem::Invalid("an item without its data".to_owned());
+                    entries.push((format!("item {}", index + 1), Err(reason)));
+                    continue;
+                };
                 let name = text(data, &["metadata", "name"]);
                 let note = text(data, &["metadata", "note"]);
                 let user = [

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use serde_json::Value;
 use twofold_otp::Account;
 
-use crate::common::{Entry, Problem, SecretField, collect, contains_early, malformed, starts_with_trimmed};
+use crate::common::{Entry, Problem, SecretField, collect, contains_early, starts_with_trimmed};
 use crate::error::ImportError;
 use crate::format::{Format, Imported};
 
@@ -54,13 +54,13 @@ impl Format for Steam {
     }
 
     fn import(&self, bytes: &[u8], _password: Option<&str>) -> Result<Imported, ImportError> {
-        let value: Value = serde_json::from_slice(bytes).map_err(|e| malformed(NAME, format!("JSON: {e}")))?;
+        let value: Value = crate::common::json(NAME, bytes)?;
         let guards: Vec<Guard> = match value.get("accounts") {
             Some(Value::Object(accounts)) => accounts
                 .values()
-                .map(|v| serde_json::from_value(v.clone()).map_err(|e| malformed(NAME, e.to_string())))
+                .map(|v| serde_json::from_value(v.clone()).map_err(|e| crate::common::json_error(NAME, &e)))
                 .collect::<Result<_, _>>()?,
-            _ => vec![serde_json::from_value(value).map_err(|e| malformed(NAME, e.to_string()))?],
+            _ => vec![serde_json::from_value(value).map_err(|e| crate::common::json_error(NAME, &e))?],
         };
         Ok(collect(
             guards.iter().map(|guard| (guard.account_name.clone(), account(guard))),

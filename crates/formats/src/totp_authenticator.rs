@@ -110,8 +110,7 @@ impl Item {
 
 /// Reads the account list (JSON text), each account on its own.
 fn import_list(format: &'static str, list: &str) -> Result<Imported, ImportError> {
-    let raws: Vec<&RawValue> =
-        serde_json::from_str(list).map_err(|e| malformed(format, format!("account list JSON: {e}")))?;
+    let raws: Vec<&RawValue> = crate::common::json(format, list.as_bytes())?;
     Ok(collect(raws.iter().enumerate().map(
         |(index, raw)| match serde_json::from_str::<Item>(raw.get()) {
             Ok(item) => {
@@ -220,7 +219,7 @@ impl Format for TotpAuthenticator {
                 .or_else(|| open(&sealed, BUILT_IN_PASSWORD))
                 .ok_or(ImportError::WrongPassword { format: NAME })?,
         };
-        let keys: Keys = serde_json::from_slice(&plain).map_err(|e| malformed(NAME, format!("JSON: {e}")))?;
+        let keys: Keys = crate::common::json(NAME, &plain)?;
         let list = keys
             .0
             .iter()

@@ -4,6 +4,8 @@
 //! password. Schema 4 adds a `reference`, a fixed text encrypted the same
 //! way, which 2FAS decrypts to check the password.
 
+use std::collections::HashMap;
+
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use serde::Deserialize;
@@ -36,7 +38,7 @@ struct Backup {
     #[serde(rename = "schemaVersion", default)]
     schema_version: Option<i64>,
     #[serde(default)]
-    groups: Vec<Group>,
+    groups: Bounded<Group>,
 }
 
 #[derive(Deserialize)]
@@ -139,7 +141,7 @@ fn encrypt(plaintext: &[u8], password: &str) -> Option<String> {
     ))
 }
 
-fn service_account(service: &Service, groups: &[Group]) -> Result<Account, Problem> {
+fn service_account(service: &Service, groups: &HashMap<&str, &str>) -> Result<Account, Problem> {
     let otp = &service.otp;
     let issuer = otp.issuer.as_deref().filter(|i| !i.is_empty()).unwrap_or(&service.name);
     let kind = otp.token_type.as_deref().map(str::to_ascii_lowercase);
@@ -158,8 +160,8 @@ fn service_account(service: &Service, groups: &[Group]) -> Result<Account, Probl
     account.group = service
         .group_id
         .as_ref()
-        .and_then(|id| groups.iter().find(|g| &g.id == id))
-        .map(|g| g.name.clone());
+        .and_then(|id| groups.get(id.as_str()))
+        .map(|name| (*name).to_owned());
     Ok(account)
 }
 
@@ -199,10 +201,16 @@ impl Format for TwoFas {
                 parse_json::<Bounded<Service>>(NAME, &plain)?.0
             }
         };
+        let groups: HashMap<&str, &str> = backup
+            .groups
+            .0
+            .iter()
+            .map(|g| (g.id.as_str(), g.name.as_str()))
+            .collect();
         Ok(collect(services.iter().enumerate().map(|(index, service)| {
             (
                 label(&service.name, &service.otp.account_name(), index),
-                service_account(service, &backup.groups),
+                service_account(service, &groups),
             )
         })))
     }

@@ -4,7 +4,7 @@
 
 use twofold_otp::Account;
 
-use crate::common::{Problem, collect, malformed, uri_account};
+use crate::common::{MAX_ENTRIES, Problem, collect, malformed, too_many_entries, uri_account};
 use crate::error::{ExportError, ImportError};
 use crate::format::{EntryFailure, ExportOptions, Format, Imported, OutputFile};
 
@@ -96,6 +96,9 @@ impl Format for UriList {
     fn import(&self, bytes: &[u8], _password: Option<&str>) -> Result<Imported, ImportError> {
         let text = std::str::from_utf8(bytes).map_err(|_| malformed(NAME, "not UTF-8 text"))?;
         let mut left_out = Vec::new();
+        if content_lines(text).nth(MAX_ENTRIES).is_some() {
+            return Err(too_many_entries(NAME));
+        }
         let entries: Vec<(String, Result<Account, Problem>)> = content_lines(text)
             .filter(|(number, line)| {
                 let trashed = in_ente_trash(&unquoted(line));

@@ -8,7 +8,7 @@
 
 use twofold_otp::Account;
 
-use crate::common::{Problem, collect, malformed, uri_account};
+use crate::common::{MAX_ENTRIES, Problem, collect, malformed, too_many_entries, uri_account};
 use crate::error::ImportError;
 use crate::format::{Format, Imported};
 use crate::zipped;
@@ -52,21 +52,20 @@ fn account(line: &str) -> Result<Account, Problem> {
     uri_account(&format!("{scheme}://{kind}/{label}?{}", query.join("&")))
 }
 
-/// Whether every line is an otpauth URI and one of them shows WinAuth's
-/// hand: its own parameters, or a raw space in the label.
+/// Whether every line is an otpauth URI, one of them carries a parameter
+/// only WinAuth writes, and none carries Ente's `codeDisplay` (whose lists
+/// are `uri-list`'s).
 fn looks_like_winauth(text: &str) -> bool {
     let mut lines = content_lines(text).peekable();
     let mut winauth = false;
     lines.peek().is_some()
         && lines.all(|(_, line)| {
-            let (path, query) = line.split_once('?').unwrap_or((line, ""));
-            winauth |= path.contains(' ')
-                || query.split('&').any(|pair| {
-                    let key = pair.split('=').next().unwrap_or_default();
-                    WINAUTH_ONLY.contains(&key)
-                });
+            let query = line.split_once('?').map_or("", |(_, query)| query);
+            let keys = || query.split('&').map(|pair| pair.split('=').next().unwrap_or_default());
+            winauth |= keys().any(|key| WINAUTH_ONLY.contains(&key));
             line.get(..10)
                 .is_some_and(|head| head.eq_ignore_ascii_case("otpauth://"))
+                && !keys().any(|key| key == "codeDisplay")
         })
         && winauth
 }
@@ -98,6 +97,9 @@ impl Format for WinAuth {
             zeroize::Zeroizing::new(bytes.to_vec())
         };
         let text = std::str::from_utf8(&text).map_err(|_| malformed(NAME, "not UTF-8 text"))?;
+        if content_lines(text).nth(MAX_ENTRIES).is_some() {
+            return Err(too_many_entries(NAME));
+        }
         let entries: Vec<(String, Result<Account, Problem>)> = content_lines(text)
             .map(|(number, line)| (format!("line {}", number + 1), account(line)))
             .collect();

@@ -230,3 +230,95 @@ fn a_damaged_proton_export_with_the_right_password_says_it_is_damaged() {
         ImportError::WrongPassword { format: "proton" }
     );
 }
+
+#[test]
+fn proton_pass_data_json_alone_is_proton_pass_not_bitwarden() {
+    let bytes = own("proton-pass-data.json");
+    assert_eq!(twofold_formats::detect(&bytes).unwrap().name(), "proton-pass");
+    assert!(!import("proton-pass", &bytes, None).unwrap().accounts.is_empty());
+}
+
+#[test]
+fn json_of_millions_of_values_is_refused_before_parsing_nested_or_not() {
+    let nested = format!("[[{}0]]", "0,".repeat(2_000_001));
+    for format in ["andotp", "stratum", "aegis", "lastpass"] {
+        let error = import(format, nested.as_bytes(), None).unwrap_err();
+        assert!(
+            matches!(&error, ImportError::Malformed { reason, .. } if reason.contains("too many values")),
+            "{format}: {error}"
+        );
+    }
+}
+
+#[test]
+fn text_lists_of_more_lines_than_any_export_are_refused() {
+    let line = "otpauth://totp/A:a?secret=GEZDGNBVGY3TQOJQ\n";
+    for format in ["uri-list", "winauth"] {
+        let error = import(format, line.repeat(10_001).as_bytes(), None).unwrap_err();
+        assert!(
+            matches!(&error, ImportError::Malformed { reason, .. } if reason.contains("too many entries")),
+            "{format}: {error}"
+        );
+    }
+}
+
+#[test]
+fn only_names_known_elsewhere_are_left_out_other_unknown_ones_fail() {
+    let text = "otpauth://totp/A:a?secret=GEZDGNBVGY3TQOJQ&algorithm=SHA-384\n\
+                otpauth://totp/B:b?secret=GEZDGNBVGY3TQOJQ&algorithm=sha3junk\n\
+                otpauth://pushover/C:c?secret=GEZDGNBVGY3TQOJQ\n";
+    let imported = import("uri-list", text.as_bytes(), None).unwrap();
+    let left_out: Vec<&str> = imported.left_out.iter().map(|e| e.entry.as_str()).collect();
+    let failed: Vec<&str> = imported.failures.iter().map(|e| e.entry.as_str()).collect();
+    assert_eq!(left_out, ["line 1"]);
+    assert_eq!(failed, ["line 2", "line 3"]);
+}
+
+#[test]
+fn a_lastpass_push_account_without_a_key_is_left_out() {
+    let file = br#"{"version":3,"accounts":[
+        {"issuerName":"LastPass","userName":"ana","secret":"","timeStep":30,"digits":6,"algorithm":"SHA1","pushNotification":true},
+        {"issuerName":"GitHub","userName":"ana","secret":"GEZDGNBVGY3TQOJQ","timeStep":30,"digits":6,"algorithm":"SHA1"}]}"#;
+    let imported = import("lastpass", file, None).unwrap();
+    assert_eq!(labels(&imported), pairs(&[("GitHub", "ana")]));
+    assert_eq!(imported.left_out.len(), 1);
+    assert!(imported.failures.is_empty());
+}
+
+/// A Google Authenticator database with one more table, made by SQLite.
+fn google_db_with(extra: &str) -> Vec<u8> {
+    let path = std::env::temp_dir().join(format!("twofold-sqlite-{}-{}.db", std::process::id(), extra.len()));
+    let _ = std::fs::remove_file(&path);
+    let db = rusqlite::Connection::open(&path).unwrap();
+    db.execute_batch(&format!(
+        "CREATE TABLE accounts (_id INTEGER PRIMARY KEY, email TEXT NOT NULL, secret TEXT NOT NULL, \
+         counter INTEGER DEFAULT 0, type INTEGER, provider INTEGER DEFAULT 0, issuer TEXT DEFAULT NULL, \
+         original_name TEXT DEFAULT NULL);
+         INSERT INTO accounts (email, secret, type, issuer) VALUES ('ana', 'GEZDGNBVGY3TQOJQ', 0, 'GitHub');
+         {extra}"
+    ))
+    .unwrap();
+    drop(db);
+    let bytes = std::fs::read(&path).unwrap();
+    std::fs::remove_file(&path).unwrap();
+    bytes
+}
+
+#[test]
+fn sqlite_files_with_virtual_tables_or_generated_columns_are_refused() {
+    let plain = google_db_with("");
+    assert_eq!(
+        import("google-authenticator-db", &plain, None).unwrap().accounts.len(),
+        1
+    );
+    for extra in [
+        "CREATE VIRTUAL TABLE notes USING fts5(body);",
+        "CREATE TABLE shadow (a INTEGER, b INTEGER AS (a * 2));",
+    ] {
+        let error = import("google-authenticator-db", &google_db_with(extra), None).unwrap_err();
+        assert!(
+            matches!(&error, ImportError::Malformed { reason, .. } if reason.contains("virtual tables or generated")),
+            "{extra}: {error}"
+        );
+    }
+}
