@@ -152,6 +152,12 @@ mod tests {
             full.put(user, [0; 11], &Arc::from(&[1u8; 40][..]), generator(1));
         }
         assert_eq!(full.len(), 1);
+        let roomy = KeyCache::new(2);
+        for user in ["a", "b"] {
+            roomy.put(user, [0; 11], &Arc::from(&[1u8; 40][..]), generator(1));
+        }
+        assert_eq!(roomy.len(), 2);
+        assert_eq!(format!("{roomy:?}"), "KeyCache { capacity: 2, .. }");
         assert!(full.get("c", &[0; 11], &Arc::from(&[1u8; 40][..])).is_some());
         full.remove("c");
         assert_eq!(full.len(), 0);

@@ -84,6 +84,9 @@ mod tests {
         assert_eq!(parse_code("28708a", 6), None);
         assert_eq!(parse_code("２８７０８２", 6), None);
         assert_eq!(parse_code("", 6), None);
+        // Nine digits fit in a u32; ten would not.
+        assert_eq!(parse_code("999999999", 9), Some(999_999_999));
+        assert_eq!(parse_code("9999999999", 10), None);
         assert_eq!(parse_code("99999999", 8), Some(99_999_999));
         assert_eq!(parse_code("9999999999", 10), None);
         assert_eq!(parse_code("1", 255), None);

@@ -166,5 +166,10 @@ mod tests {
         );
         refused(|c| c.throttle.max_delay = 0, ConfigError::Throttle);
         refused(|c| c.recovery_codes = 51, ConfigError::RecoveryCodes(51));
+        // The edges themselves are allowed.
+        let mut edge = good.clone();
+        edge.recovery_codes = 50;
+        edge.throttle.max_delay = edge.throttle.base_delay;
+        assert_eq!(edge.validate(), Ok(()));
     }
 }

@@ -11,6 +11,13 @@ use twofold_verifier::{Config, Store};
 
 #[test]
 fn the_uri_names_the_service_and_holds_a_fresh_160_bit_secret() {
+    // The clock the portal passes as `now`.
+    let now = twofold_verifier::unix_now();
+    let system = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    assert!(now.abs_diff(system) <= 1, "{now} against {system}");
     let verifier = common::memory(Config::new("Example Corp"));
     let one = verifier.enroll("u1", "alice@example.com", 0).unwrap();
     let account: Account = one.uri().parse().unwrap();
@@ -22,6 +29,11 @@ fn the_uri_names_the_service_and_holds_a_fresh_160_bit_secret() {
     assert!(matches!(account.kind, Kind::Totp { period } if period.get() == 30));
     assert_eq!(one.label(), ("Example Corp", "alice@example.com"));
     assert_eq!(one.secret_text().replace(' ', ""), *account.secret.to_base32());
+    // Groups of four, as the user types them: 32 characters, 8 groups.
+    let text = one.secret_text();
+    let groups: Vec<&str> = text.split(' ').collect();
+    assert_eq!(groups.len(), 8, "{}", text.as_str());
+    assert!(groups.iter().all(|g| g.len() == 4), "{}", text.as_str());
     // Another user, or the same user again, gets another secret.
     let two: Account = verifier
         .enroll("u2", "bob@example.com", 0)
@@ -49,6 +61,15 @@ fn the_png_qr_code_scans_back_to_the_uri() {
     for scale in [2, 4, 8] {
         let png = enrollment.qr_png(scale).unwrap();
         assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+        // The side is the code's modules and a quiet zone of 4 on each
+        // side, times the scale; a code has 21 to 177 modules, 4k + 17.
+        let width = u32::from_be_bytes(png[16..20].try_into().unwrap());
+        assert_eq!(width % scale, 0);
+        let modules = width / scale - 8;
+        assert!(
+            (21..=177).contains(&modules) && (modules - 17) % 4 == 0,
+            "{width} at scale {scale}"
+        );
         let found = twofold_scan::scan_bytes(&png).unwrap();
         assert_eq!(found.len(), 1, "scale {scale}");
         assert_eq!(found[0].text, *enrollment.uri(), "scale {scale}");
@@ -95,6 +116,18 @@ fn nothing_secret_in_debug_output() {
         .map(u8::to_string)
         .collect::<Vec<_>>()
         .join(", ");
+    // Each Debug output says what it is, with its harmless fields only.
+    assert_eq!(format!("{enrollment:?}"), "Enrollment { .. }");
+    assert!(
+        record.starts_with("Some(Versioned { version: ")
+            && record.contains("value: Device { hotp: false, confirmed_at: Some(0), failures: 0, locked: false, .. }"),
+        "{record}"
+    );
+    let verifier_debug = format!("{verifier:?}");
+    assert!(
+        verifier_debug.contains("keys: KeyCache { capacity: "),
+        "{verifier_debug}"
+    );
     let confirmed_debug = format!("{confirmed:?}");
     assert!(confirmed_debug.contains("recovery_codes: 10"), "{confirmed_debug}");
     assert!(

@@ -63,6 +63,18 @@ fn forced_and_opt_in_report_and_removal_memory() {
     policy(&common::memory(Config::new("Example")));
 }
 
+/// A portal that shares one store between verifiers holds it in an `Arc`;
+/// the policy must reach the store through it.
+#[test]
+fn forced_and_opt_in_report_and_removal_shared() {
+    let shared = std::sync::Arc::new(twofold_verifier::MemoryStore::new());
+    let verifier = Verifier::new(std::sync::Arc::clone(&shared), common::key(), Config::new("Example")).unwrap();
+    policy(&verifier);
+    // The policy ends by setting acme back to opt-in: written, not just the default.
+    assert_eq!(shared.mode("acme").unwrap(), Some(Mode::OptIn));
+    assert_eq!(shared.mode("globex").unwrap(), None);
+}
+
 #[test]
 fn forced_and_opt_in_report_and_removal_redis() {
     let redis = common::RedisServer::start();

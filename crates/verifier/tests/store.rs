@@ -54,7 +54,67 @@ fn compare_and_swap_memory() {
 #[test]
 fn compare_and_swap_redis() {
     let redis = common::RedisServer::start();
-    compare_and_swap(&twofold_verifier::RedisStore::open(&redis.url(), "cas:").unwrap());
+    let store = twofold_verifier::RedisStore::open(&redis.url(), "cas:").unwrap();
+    compare_and_swap(&store);
+    // Both of a user's keys sit under the prefix with the user as hash
+    // tag, so that a Redis Cluster keeps them in one slot (the script
+    // touches both at once), and nothing else is written.
+    let socket = redis.url().trim_start_matches("redis+unix://").to_owned();
+    let output = std::process::Command::new("redis-cli")
+        .args(["-s", &socket, "--raw", "KEYS", "*"])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let mut keys: Vec<String> = String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    keys.sort();
+    assert_eq!(keys, ["cas:{u}:device", "cas:{u}:version"]);
+    assert_eq!(format!("{store:?}"), r#"RedisStore { prefix: "cas:", .. }"#);
+}
+
+/// The sealed key is bound to the code's parameters: a record edited in
+/// the store (more digits, another hash, another period, HOTP for TOTP)
+/// no longer opens, so that write access to the store cannot change how a
+/// device's codes are checked.
+#[test]
+fn a_record_with_edited_code_parameters_does_not_open() {
+    let secret = twofold_otp::Secret::from_bytes(b"12345678901234567890").unwrap();
+    let edits = [
+        ("digits", serde_json::json!(8)),
+        ("algorithm", serde_json::json!("Sha256")),
+        ("period", serde_json::json!(60)),
+        ("hotp_counter", serde_json::json!(0)),
+    ];
+    for (field, value) in edits {
+        let verifier = common::memory(Config::new("Example"));
+        verifier.import("alice", &secret, 0).unwrap();
+        let record = verifier.store().device("alice").unwrap().unwrap();
+        let mut json = serde_json::to_value(&record.value).unwrap();
+        json[field] = value;
+        let edited: twofold_verifier::Device = serde_json::from_value(json).unwrap();
+        assert!(
+            verifier
+                .store()
+                .replace_device("alice", Some(record.version), Some(edited))
+                .unwrap()
+        );
+        // A code of the edited length: one of the old length is refused
+        // before the key is needed.
+        let code = if field == "digits" { "12345678" } else { "123456" };
+        let refused = verifier.verify("alice", code, 3000);
+        assert!(
+            matches!(
+                refused,
+                Err(twofold_verifier::VerifyError::Store(
+                    twofold_verifier::StoreError::Unseal
+                ))
+            ),
+            "{field}: {refused:?}"
+        );
+    }
 }
 
 /// Device keys stay opened in memory between checks (`Config::key_cache`);

@@ -113,6 +113,12 @@ fn delays_grow_then_the_cap_locks_until_an_admin_removes_the_device<S: Store>(se
         );
         let delay = Throttle::default().delay(failure);
         if delay > 0 {
+            // Right after the failure the whole delay is left to wait.
+            let waiting = verifier.verify("u", right.as_str(), now);
+            assert!(
+                matches!(waiting, Err(VerifyError::Throttled { retry_after }) if retry_after == delay),
+                "failure {failure}: {waiting:?}"
+            );
             // Even the right code is not checked while the delay runs.
             assert!(
                 matches!(
