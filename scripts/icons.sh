@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# Draws every app icon Tauri uses from icons/icon.svg: the PNG sizes (Linux,
-# and the window icon), icon.ico (Windows) and icon.icns (macOS).
+# Draws every app icon Tauri uses from icons/icon.svg: the PNG sizes (the
+# window icon, and the Linux packages' hicolor theme: 16 to 512 pixels),
+# icon.ico (Windows) and icon.icns (macOS).
 # Needs rsvg-convert (apt install librsvg2-bin) and Pillow (pip install Pillow).
 set -euo pipefail
 cd "$(dirname "$0")/../icons"
-for size in 32 128 256 512 1024; do
+for size in 16 24 32 48 64 128 256 512 1024; do
   rsvg-convert -w "$size" -h "$size" icon.svg -o "/tmp/twofold-icon-$size.png"
+done
+for size in 16 24 48 64 256; do
+  cp "/tmp/twofold-icon-$size.png" "${size}x$size.png"
 done
 cp /tmp/twofold-icon-32.png 32x32.png
 cp /tmp/twofold-icon-128.png 128x128.png

@@ -11,7 +11,7 @@
 # twofold-scan optimised, as in every test build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source scripts/setup.sh
+source scripts/setup-tests.sh
 if [ -z "${TWOFOLD_SHARED:-}" ]; then
   for candidate in ../shared /work/shared; do
     [ -d "$candidate/fixtures" ] && TWOFOLD_SHARED=$(cd "$candidate" && pwd) && break

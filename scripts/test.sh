@@ -5,7 +5,7 @@
 # (gnome-keyring), which the keychain tests use.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source scripts/setup.sh
+source scripts/setup-tests.sh
 
 # The shared fixtures stand beside the checkout (../shared); elsewhere, set
 # TWOFOLD_SHARED to the folder that holds fixtures/.
@@ -45,4 +45,7 @@ echo "== cargo test (with a Secret Service on a private D-Bus session)"
 export NO_AT_BRIDGE=1
 dbus-run-session -- scripts/with-keyring.sh cargo test --workspace --all-targets --locked
 cargo test --workspace --doc --locked
+echo "== the desktop app's .deb and .rpm (of the tests' debug binary), and what they hold"
+scripts/package.sh --debug
+scripts/check-package.sh debug
 echo "== all checks passed"

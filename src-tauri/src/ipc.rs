@@ -16,6 +16,7 @@ pub(crate) const COMMANDS: &[&str] = &[
     "add_manual",
     "scan_screen",
     "add_offered",
+    "open_links",
     "camera_start",
     "camera_frame",
     "camera_stop",

@@ -11,9 +11,11 @@ mod capture;
 mod clipboard;
 mod commands;
 mod error;
+mod instance;
 // The command list is read by build.rs; here only the test compares it.
 #[cfg(test)]
 mod ipc;
+mod links;
 mod session;
 mod view;
 #[cfg(target_os = "linux")]
@@ -28,10 +30,14 @@ use crate::capture::camera::Camera;
 use crate::capture::screen::Offers;
 use crate::clipboard::Clipboard;
 use crate::commands::exchange::{ExportTarget, Importing};
+use crate::instance::Claim;
+use crate::links::Links;
 use crate::session::Session;
 
 /// Starts the app on the vault at `TWOFOLD_VAULT`, or the default place the
-/// CLI uses too; exits with a message if the window cannot be made.
+/// CLI uses too, with the `otpauth://` links among the arguments waiting to
+/// be added; or, when an app already runs on that vault, hands it the links
+/// and exits. Exits with a message if the window cannot be made.
 pub fn run() {
     let _ = commands::vault::STARTED.set(Instant::now());
     let Some(path) = std::env::var_os("TWOFOLD_VAULT")
@@ -41,15 +47,30 @@ pub fn run() {
         eprintln!("twofold: no place for the vault (no home or data folder); set TWOFOLD_VAULT to a file path");
         std::process::exit(1);
     };
+    let links = links::links_in(std::env::args_os().skip(1));
+    let instance = match instance::claim(&path, &links) {
+        Ok(Claim::First(instance)) => Some(instance),
+        Ok(Claim::Handed) => std::process::exit(0),
+        Err(e) => {
+            // Still usable: only a later launch opens a second window.
+            eprintln!("twofold: cannot tell whether Twofold already runs on this vault ({e}); starting anyway");
+            None
+        }
+    };
     let app = tauri::Builder::default()
         .manage(Session::new(path))
+        .manage(Links::new(links))
         .manage(Clipboard::default())
         .manage(Camera::default())
         .manage(Offers::default())
         .manage(Importing::default())
         .manage(ExportTarget::default())
         .plugin(tauri_plugin_dialog::init())
-        .setup(|app| {
+        .setup(move |app| {
+            if let Some(instance) = instance {
+                let handle = app.handle().clone();
+                instance.serve(move |links| links::arrived(&handle, links));
+            }
             let handle = app.handle().clone();
             app.state::<Session>().on_lock(move || {
                 // A code still on the clipboard, the camera, a pending screen
@@ -88,6 +109,7 @@ pub fn run() {
             commands::add::add_manual,
             commands::capture::scan_screen,
             commands::capture::add_offered,
+            commands::add::open_links,
             commands::capture::camera_start,
             commands::capture::camera_frame,
             commands::capture::camera_stop,

@@ -114,6 +114,7 @@ impl Session {
             auto_open: false,
             keychain_allowed: false,
             problem: None,
+            links_waiting: 0,
         };
         match twofold_vault::inspect(&self.path) {
             Ok(info) => {

@@ -24,6 +24,8 @@ pub(crate) struct Status {
     pub(crate) keychain_allowed: bool,
     /// Why the file cannot be used, if it cannot (corrupt, foreign).
     pub(crate) problem: Option<String>,
+    /// How many `otpauth://` links wait for the vault to be unlocked.
+    pub(crate) links_waiting: usize,
 }
 
 /// One row of the list: labels and codes, no secret.
@@ -113,6 +115,22 @@ pub(crate) struct Offer {
     pub(crate) kind: &'static str,
 }
 
+impl Offer {
+    /// The offer rows of `accounts`, in order.
+    pub(crate) fn list(accounts: &[Account]) -> Vec<Self> {
+        accounts
+            .iter()
+            .enumerate()
+            .map(|(index, account)| Self {
+                index,
+                issuer: account.issuer.clone(),
+                name: account.name.clone(),
+                kind: account.kind.as_str(),
+            })
+            .collect()
+    }
+}
+
 /// What a screen scan found: one account is added at once; several are
 /// offered, for the user to untick any before adding.
 #[derive(Debug, Serialize)]
@@ -123,6 +141,17 @@ pub(crate) struct ScreenScan {
     /// The accounts found, when several were.
     pub(crate) offered: Vec<Offer>,
     /// Why other QR codes held no account.
+    pub(crate) problems: Vec<String>,
+}
+
+/// What the links handed to the app hold, offered for the user to confirm:
+/// nothing is added before.
+#[derive(Debug, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Linked {
+    /// The accounts the links hold.
+    pub(crate) offered: Vec<Offer>,
+    /// Why any link held none (malformed, not an account link).
     pub(crate) problems: Vec<String>,
 }
 
@@ -338,6 +367,7 @@ mod tests {
             auto_open: true,
             keychain_allowed: true,
             problem: None,
+            links_waiting: 0,
         };
         let account: Account = "otpauth://totp/A:a?secret=JBSWY3DPEHPK3PXP".parse().unwrap();
         let offer = Offer {
@@ -399,6 +429,7 @@ mod tests {
             ("Added", sent(added())),
             ("Offer", sent(offer)),
             ("ScreenScan", sent(scan)),
+            ("Linked", sent(Linked::default())),
             ("Frame", sent(frame)),
             ("Settings", sent(settings)),
             ("FieldProblem", sent(problem)),

@@ -55,6 +55,18 @@ async fn app_themed(display: &str, vault: &Path, theme: &str) -> (Process, Clien
 
 /// The same, with more environment for the app (`env`).
 async fn app_with(display: &str, vault: &Path, theme: &str, env: &[(&str, &str)]) -> (Process, Client) {
+    app_launched(display, vault, theme, env, &[]).await
+}
+
+/// The same, with arguments on the app's command line (`args`), as a
+/// desktop gives it a clicked link.
+async fn app_launched(
+    display: &str,
+    vault: &Path,
+    theme: &str,
+    env: &[(&str, &str)],
+    args: &[&str],
+) -> (Process, Client) {
     let driver = std::env::var_os("TAURI_DRIVER").map_or_else(|| PathBuf::from("tauri-driver"), PathBuf::from);
     let port = free_port();
     let native = free_port();
@@ -79,7 +91,7 @@ async fn app_with(display: &str, vault: &Path, theme: &str, env: &[(&str, &str)]
     capabilities.insert("browserName".into(), "wry".into());
     capabilities.insert(
         "tauri:options".into(),
-        serde_json::json!({ "application": env!("CARGO_BIN_EXE_twofold-desktop") }),
+        serde_json::json!({ "application": env!("CARGO_BIN_EXE_twofold-desktop"), "args": args }),
     );
     let started = Instant::now();
     loop {
@@ -864,6 +876,188 @@ async fn a_vault_whose_keychain_entry_is_gone_says_so_and_opens_with_its_passwor
     let _ = client.close().await;
 }
 
+/// A folder of desktop entries (an `XDG_DATA_HOME`) holding Twofold's, made
+/// from the package's template with `Exec` pointed at this build, and set
+/// as the handler of both schemes with xdg-mime.
+fn desktop_entries(dir: &Path) -> PathBuf {
+    let data = dir.join("data");
+    let applications = data.join("applications");
+    std::fs::create_dir_all(&applications).unwrap();
+    let binary = env!("CARGO_BIN_EXE_twofold-desktop");
+    // Exec is split on spaces: the path must have none.
+    assert!(!binary.contains(char::is_whitespace), "{binary}");
+    let template =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("linux/twofold.desktop.hbs")).unwrap();
+    let entry = template
+        .replace("{{name}}", "Twofold")
+        .replace("{{exec}}", binary)
+        .replace("{{icon}}", "twofold-desktop");
+    std::fs::write(applications.join("Twofold.desktop"), entry).unwrap();
+    for scheme in ["otpauth", "otpauth-migration"] {
+        let kind = format!("x-scheme-handler/{scheme}");
+        let set = xdg(dir, &data, "xdg-mime")
+            .args(["default", "Twofold.desktop", &kind])
+            .status()
+            .unwrap();
+        assert!(set.success(), "xdg-mime default failed");
+        let query = xdg(dir, &data, "xdg-mime")
+            .args(["query", "default", &kind])
+            .output()
+            .unwrap();
+        assert_eq!(
+            String::from_utf8_lossy(&query.stdout).trim(),
+            "Twofold.desktop",
+            "{kind}"
+        );
+    }
+    data
+}
+
+/// `program` of xdg-utils with the test's own desktop: generic (no desktop
+/// environment), its entries in `data` only, its settings in `dir`.
+fn xdg(dir: &Path, data: &Path, program: &str) -> Command {
+    let none = dir.join("none");
+    std::fs::create_dir_all(&none).unwrap();
+    let mut command = Command::new(program);
+    command
+        .env("XDG_DATA_HOME", data)
+        .env("XDG_CONFIG_HOME", dir.join("config"))
+        .env("XDG_DATA_DIRS", &none)
+        .env("XDG_CONFIG_DIRS", &none)
+        .env("XDG_CURRENT_DESKTOP", "X-Generic")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    command
+}
+
+/// Opens `link` as a browser hands it to the desktop (`xdg-open`), for the
+/// app on `vault`; returns once the launch it made has ended.
+fn xdg_open(display: &str, dir: &Path, data: &Path, vault: &Path, link: &str) {
+    let started = Instant::now();
+    let out = xdg(dir, data, "xdg-open")
+        .arg(link)
+        .env("DISPLAY", display)
+        .env("TWOFOLD_VAULT", vault)
+        .output()
+        .expect("xdg-open is needed (apt-get install xdg-utils)");
+    assert!(
+        out.status.success(),
+        "xdg-open failed ({}): {}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The launch handed the link over and ended: it made no window of its own.
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "the second launch took {:?}",
+        started.elapsed()
+    );
+}
+
+/// How many top-level windows named Twofold the display shows.
+fn twofold_windows(display: &str) -> usize {
+    let out = Command::new("xwininfo")
+        .args(["-root", "-tree"])
+        .env("DISPLAY", display)
+        .output()
+        .expect("xwininfo is needed (apt-get install x11-utils)");
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|line| line.contains("\"Twofold\""))
+        .count()
+}
+
+/// The links panel's text once it holds `needle`.
+async fn links_show(client: &Client, needle: &str) -> String {
+    text_shows(client, "#links", needle).await
+}
+
+#[tokio::test]
+async fn otpauth_links_reach_the_app_at_start_and_while_it_runs() {
+    const FIRST: &str = "NRUW423FMQWWM2LSON2C23DBOVXGG2BB";
+    const SECOND: &str = "NRUW423FMQWXGZLDN5XGILLMMF2W4Y3I";
+    const LOCKED: &str = "NRUW423FMQWXO2DJNRSS23DPMNVWKZBB";
+    const CANCELLED: &str = "NRUW423FMQWWGYLOMNSWY3DFMQWW63TF";
+    let secrets = [FIRST, SECOND, LOCKED, CANCELLED];
+    let link = |issuer: &str, secret: &str| {
+        format!("otpauth://totp/{issuer}:alice@example.com?secret={secret}&issuer={issuer}")
+    };
+    let (_x, display) = xvfb();
+    let dir = scratch("links");
+    let vault = dir.join("vault.json");
+    let data = desktop_entries(&dir);
+    // A first launch with a link (before any vault exists): it waits for the
+    // vault, then shows what the link holds.
+    let first = link("Launch", FIRST);
+    let (_driver, client) = app_launched(&display, &vault, "Adwaita", &[], &[&first]).await;
+    async {
+        click(&client, "#create").await;
+        let shown = links_show(&client, "Launch: alice@example.com").await;
+        assert!(shown.contains("time-based"), "{shown}");
+        page_holds_none_of(&client, &secrets).await;
+        assert!(
+            client.find(Locator::Css("li.account")).await.is_err(),
+            "added before the confirm click"
+        );
+        click(&client, "#add-offered").await;
+        rows(&client, 1).await;
+        shows_totp(&client, "Launch", FIRST).await;
+        let windows = twofold_windows(&display);
+        assert!(windows >= 1, "no Twofold window on the display");
+
+        // A link opened while the app runs: xdg-open finds Twofold by its
+        // desktop entry; that launch hands the link over and ends.
+        xdg_open(&display, &dir, &data, &vault, &link("Running", SECOND));
+        links_show(&client, "Running: alice@example.com").await;
+        assert_eq!(twofold_windows(&display), windows, "a second window was opened");
+        click(&client, "#add-offered").await;
+        rows(&client, 2).await;
+        shows_totp(&client, "Running", SECOND).await;
+
+        // Cancelled: nothing is added, the vault file is not written.
+        let before = std::fs::read(&vault).unwrap();
+        xdg_open(&display, &dir, &data, &vault, &link("Cancelled", CANCELLED));
+        links_show(&client, "Cancelled: alice@example.com").await;
+        click(&client, "#cancel-offered").await;
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        assert_eq!(rows(&client, 2).await.len(), 2);
+        assert_eq!(
+            std::fs::read(&vault).unwrap(),
+            before,
+            "a cancelled link changed the vault"
+        );
+
+        // While locked, a link waits for the unlock.
+        click(&client, "#lock").await;
+        wait_for(&client, "#unlock-keychain").await;
+        xdg_open(&display, &dir, &data, &vault, &link("Locked", LOCKED));
+        text_shows(&client, "#links-waiting", "unlock to see").await;
+        click(&client, "#unlock-keychain").await;
+        links_show(&client, "Locked: alice@example.com").await;
+        click(&client, "#add-offered").await;
+        rows(&client, 3).await;
+        shows_totp(&client, "Locked", LOCKED).await;
+
+        // A malformed link says what is wrong and adds nothing.
+        xdg_open(
+            &display,
+            &dir,
+            &data,
+            &vault,
+            "otpauth://totp/Broken:bob?secret=not*base32",
+        );
+        let error = text_shows(&client, "#links-error", "").await;
+        assert!(error.contains("scan its QR code instead"), "{error}");
+        click(&client, "#close-links").await;
+        assert_eq!(rows(&client, 3).await.len(), 3);
+        assert_eq!(twofold_windows(&display), windows);
+        page_holds_none_of(&client, &secrets).await;
+    }
+    .await;
+    let _ = client.close().await;
+    log_holds_none_of(&dir, &secrets);
+}
+
 #[tokio::test]
 async fn a_missing_vault_whose_backup_is_there_is_not_created_over_it() {
     let (_x, display) = xvfb();
@@ -1534,9 +1728,36 @@ async fn screenshots_for_docs() {
         frames_flow(&client, 3).await;
         at_widths(&client, format!("camera-{variant}")).await;
         click(&client, "#close-camera").await;
+        // A clicked link, handed over by a second launch: what it holds,
+        // before anything is added; then one that waits for the unlock.
+        let linked = format!("otpauth://totp/Linked:lin@example.com?secret={LINKED}&issuer=Linked");
+        hand_link(&display, &dir.join("vault.json"), &linked);
+        wait_for(&client, "#links #add-offered").await;
+        at_widths(&client, format!("link-{variant}")).await;
+        click(&client, "#cancel-offered").await;
+        click(&client, "#lock").await;
+        wait_for(&client, "#unlock-keychain").await;
+        hand_link(&display, &dir.join("vault.json"), &linked);
+        text_shows(&client, "#links-waiting", "unlock").await;
+        at_widths(&client, format!("unlock-link-{variant}")).await;
         let _ = client.close().await;
     }
 }
+
+/// Launches the app again with `link`, as a desktop does for a clicked
+/// link: it hands the link to the app running on `vault` and ends.
+fn hand_link(display: &str, vault: &Path, link: &str) {
+    let status = Command::new(env!("CARGO_BIN_EXE_twofold-desktop"))
+        .arg(link)
+        .env("DISPLAY", display)
+        .env("TWOFOLD_VAULT", vault)
+        .status()
+        .unwrap();
+    assert!(status.success(), "the second launch failed: {status}");
+}
+
+/// The secret of the link in the screenshots.
+const LINKED: &str = "NRUW423FMQWXGZLDN5XGILLMMF2W4Y3I";
 
 /// An export file of another app, from the shared fixtures.
 fn fixture(name: &str) -> String {

@@ -13,6 +13,7 @@ export interface Status {
   keychainAllowed: boolean;
   autoOpen: boolean;
   problem: string | null;
+  linksWaiting: number;
 }
 
 /** One account as the list shows it; never its secret. */
@@ -53,6 +54,12 @@ export interface Offer {
 /** A screen scan: one account is added at once, several are offered. */
 export interface ScreenScan {
   added: Added | null;
+  offered: Offer[];
+  problems: string[];
+}
+
+/** What the links handed to the app hold, offered before adding. */
+export interface Linked {
   offered: Offer[];
   problems: string[];
 }
@@ -260,6 +267,11 @@ export function addOffered(indices: number[]): Promise<Added> {
   return invoke("add_offered", { indices });
 }
 
+/** What the otpauth:// links handed to the app hold (offered, for addOffered); fails as locked while locked. */
+export function openLinks(): Promise<Linked> {
+  return invoke("open_links");
+}
+
 /** Opens a camera session; its id goes with every frame. */
 export function cameraStart(): Promise<number> {
   return invoke("camera_start");
@@ -349,6 +361,11 @@ export function preferences(): Promise<Preferences> {
 /** Saves the preferences kept outside the vault. */
 export function setPreferences(preferences: Preferences): Promise<void> {
   return invoke("set_preferences", { preferences });
+}
+
+/** Calls `cb` whenever a link reaches the app (a clicked otpauth:// link); resolves to the unsubscribe. */
+export function onLinks(cb: () => void): Promise<() => void> {
+  return listen<null>("links", () => cb());
 }
 
 /** Calls `cb` whenever the vault locks (button, idle timer); resolves to the unsubscribe. */

@@ -8,7 +8,7 @@ import { el, focusIn, type View } from "./dom";
 import { firstRunScreen } from "./screens/first-run";
 import { listScreen, type ListOpening, type ListScreen } from "./screens/list";
 import { problemScreen } from "./screens/problem";
-import { unlockScreen } from "./screens/unlock";
+import { unlockScreen, type UnlockScreen } from "./screens/unlock";
 import { showError } from "./status";
 import { applyTheme } from "./theme";
 
@@ -29,6 +29,7 @@ function show(screen: View | null): void {
   current?.dispose();
   current = screen;
   list = null;
+  unlocking = null;
   app.replaceChildren(...(screen ? [screen.node] : []));
   if (screen) focusIn(screen.node);
 }
@@ -37,6 +38,33 @@ function showList(note = "", opening: ListOpening = null): void {
   const screen = listScreen({ leave, lock }, note, opening);
   show(screen);
   list = screen;
+  void openLinks();
+}
+
+/** The unlock screen, while it is shown: a link that comes then is noted on it. */
+let unlocking: UnlockScreen | null = null;
+
+function showUnlock(status: api.Status, why = ""): void {
+  const screen = unlockScreen(status, () => showList(), why);
+  show(screen);
+  unlocking = screen;
+}
+
+/**
+ * Shows what the links handed to the app hold (a clicked otpauth:// link),
+ * on the list; while locked they wait in the app, and the unlock screen says so.
+ */
+async function openLinks(): Promise<void> {
+  if (!list) {
+    unlocking?.linksWaiting();
+    return;
+  }
+  try {
+    const linked = await api.openLinks();
+    if (list && (linked.offered.length > 0 || linked.problems.length > 0)) list.showLinks(linked);
+  } catch (e) {
+    if (api.errorOf(e).kind !== "locked") showError(api.messageOf(e));
+  }
 }
 
 /** The screen being chosen, if one is: a second caller waits for it. */
@@ -63,10 +91,10 @@ async function choose(): Promise<void> {
       return showList();
     } catch (e) {
       // The unlock screen, saying why the keychain did not open it.
-      return show(unlockScreen(status, () => showList(), api.messageOf(e)));
+      return showUnlock(status, api.messageOf(e));
     }
   }
-  if (!status.unlocked) return show(unlockScreen(status, () => showList()));
+  if (!status.unlocked) return showUnlock(status);
   showList();
 }
 
@@ -81,8 +109,9 @@ function lock(): void {
   api.lock().then(leave, (e) => showError(api.messageOf(e)));
 }
 
-// The app says when the vault locks (the button, the idle timer).
+// The app says when the vault locks (the button, the idle timer), and when a link comes.
 void api.onLocked(leave).catch(() => undefined);
+void api.onLinks(() => void openLinks()).catch(() => undefined);
 
 function imageIn(data: DataTransfer | null): File | undefined {
   const items = Array.from(data?.items ?? []);

@@ -141,10 +141,12 @@ impl Offers {
     /// Takes the offered accounts at `indices`, if the offer is of `epoch`
     /// (none: the offer is dropped, as when the user cancels).
     pub(crate) fn take(&self, epoch: u64, indices: &[usize]) -> Result<Vec<twofold_otp::Account>, AppError> {
-        let offered =
-            self.0.lock()?.take().filter(|o| o.epoch == epoch).ok_or_else(|| {
-                AppError::new("invalid", "those accounts are no longer offered; scan the screen again")
-            })?;
+        let offered = self.0.lock()?.take().filter(|o| o.epoch == epoch).ok_or_else(|| {
+            AppError::new(
+                "invalid",
+                "those accounts are no longer offered (the vault was locked); add them again",
+            )
+        })?;
         let mut chosen = Vec::new();
         for (index, account) in offered.accounts.into_iter().enumerate() {
             if indices.contains(&index) {

@@ -50,17 +50,7 @@ pub(crate) async fn scan_screen(app: AppHandle) -> Result<ScreenScan, AppError> 
                     problems: found.problems,
                 });
             }
-            let offered = found
-                .accounts
-                .iter()
-                .enumerate()
-                .map(|(index, account)| Offer {
-                    index,
-                    issuer: account.issuer.clone(),
-                    name: account.name.clone(),
-                    kind: account.kind.as_str(),
-                })
-                .collect();
+            let offered = Offer::list(&found.accounts);
             offers.offer(epoch, found.accounts);
             // A lock that came meanwhile has run its hooks already.
             if session.epoch() != epoch {

@@ -7,13 +7,16 @@ use zeroize::Zeroizing;
 
 use super::{blocking, reply};
 use crate::error::AppError;
+use crate::links::Links;
 use crate::session::{Session, given};
 use crate::view::Status;
 
 /// Whether a vault exists, is open, and how it can be opened.
 #[tauri::command(async)]
-pub(crate) fn status(session: State<'_, Session>) -> Result<Status, AppError> {
-    reply(Ok(session.status()))
+pub(crate) fn status(session: State<'_, Session>, links: State<'_, Links>) -> Result<Status, AppError> {
+    let mut status = session.status();
+    status.links_waiting = links.waiting();
+    reply(Ok(status))
 }
 
 /// Creates the vault: a keychain slot (when `keychain`), a password slot

@@ -4,6 +4,7 @@ import * as api from "../api";
 import { button, el, type View } from "../dom";
 import { reportAdded } from "../status";
 import type { PanelHost } from "./host";
+import { dropOffer, offerSection } from "./offers";
 
 /** What to do next after a failed scan, by error kind. */
 const NEXT_STEP: Record<string, string> = {
@@ -53,42 +54,14 @@ export function screenPanel(host: PanelHost): View {
     // Cancel beside Add selected does what Close would.
     close.hidden = true;
     const count = result.offered.length;
-    const section = el("section", { id: "offers", "aria-labelledby": "offers-heading" });
-    const list = el("ul");
-    const boxes: HTMLInputElement[] = [];
-    for (const o of result.offered) {
-      const box = el("input", { type: "checkbox", "data-index": String(o.index) });
-      box.checked = true;
-      boxes.push(box);
-      const label = el("label");
-      label.append(box, ` ${o.issuer ? `${o.issuer}: ${o.name}` : o.name}`);
-      const item = el("li");
-      item.append(label);
-      list.append(item);
-    }
-    const add = button("add-offered", "Add selected", async () => {
-      const indices = boxes.filter((b) => b.checked).map((b) => Number(b.dataset.index));
-      add.disabled = true;
-      try {
-        pending = false;
-        const added = await api.addOffered(indices);
-        reportAdded(added);
-        host.close();
-      } catch (e) {
-        if (alive) failed(api.errorOf(e));
-      }
-    }, { class: "primary" });
-    const tick = () => {
-      add.disabled = !boxes.some((b) => b.checked);
-    };
-    list.addEventListener("change", tick);
-    const actions = el("div", { class: "toolbar" });
-    actions.append(add, button("cancel-offered", "Cancel", () => host.close()));
-    section.append(el("h3", { id: "offers-heading" }, `${count} ${count === 1 ? "account" : "accounts"} found on the screen`), list);
-    if (result.problems.length > 0) section.append(el("p", { class: "muted" }, `Also: ${result.problems.join("; ")}.`));
-    section.append(actions);
-    body.replaceChildren(section);
-    add.focus();
+    const heading = `${count} ${count === 1 ? "account" : "accounts"} found on the screen`;
+    const section = offerSection(heading, result.offered, result.problems, {
+      panel: host,
+      settled: () => (pending = false),
+      failed: (error) => alive && failed(error),
+    });
+    body.replaceChildren(section.node);
+    section.add.focus();
   };
 
   void scan();
@@ -96,8 +69,7 @@ export function screenPanel(host: PanelHost): View {
     node,
     dispose() {
       alive = false;
-      // Closed without adding: the app drops the accounts it held (none ticked).
-      if (pending) void api.addOffered([]).catch(() => undefined);
+      if (pending) dropOffer();
       pending = false;
     },
   };

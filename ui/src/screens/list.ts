@@ -12,6 +12,7 @@ import { editorPanel } from "../panels/editor";
 import { exportPanel } from "../panels/export";
 import type { PanelHost } from "../panels/host";
 import { importPanel } from "../panels/import";
+import { linksPanel } from "../panels/links";
 import { screenPanel } from "../panels/screen";
 import { settingsPanel } from "../panels/settings";
 import { setStatus, showError, toastRegion } from "../status";
@@ -25,6 +26,8 @@ export interface ListScreen extends View {
   addClipboardImage(): void;
   /** Opens the import panel, with a dropped file if there is one. */
   showImport(file?: File): void;
+  /** Shows what a clicked link holds, to add on the user's word. */
+  showLinks(linked: api.Linked): void;
 }
 
 /** What the list opens with: the import panel (the first-run screen's "Import from another app"). */
@@ -167,6 +170,11 @@ export function listScreen(nav: ListNav, note = "", opening: ListOpening = null)
     panelSlot.replaceChildren(view.node);
     render();
     focusIn(view.node);
+  }
+
+  /** The open panel's kind (a function, so that TypeScript does not narrow it away across awaits). */
+  function openKind(): string | null {
+    return open?.kind ?? null;
   }
 
   function closePanel(): void {
@@ -336,7 +344,9 @@ export function listScreen(nav: ListNav, note = "", opening: ListOpening = null)
     await Promise.all([refresh(), firstPrefs]);
     if (!alive) return;
     loaded = true;
-    if (opening === "import") showImport();
+    if (openKind() === "links") {
+      // A link that came meanwhile keeps its panel.
+    } else if (opening === "import") showImport();
     else if (rows.length === 0) showAdder();
     else search.focus();
     render();
@@ -357,6 +367,9 @@ export function listScreen(nav: ListNav, note = "", opening: ListOpening = null)
     },
     showImport(file) {
       if (alive) showImport(file);
+    },
+    showLinks(linked) {
+      if (alive) openPanel("links", (host) => linksPanel(host, linked));
     },
     dispose() {
       alive = false;

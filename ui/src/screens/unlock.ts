@@ -2,8 +2,13 @@
 import * as api from "../api";
 import { el, type View } from "../dom";
 
+export interface UnlockScreen extends View {
+  /** Says that a link waits for the unlock. */
+  linksWaiting(): void;
+}
+
 /** `why` says why the keychain did not open it at start-up; `unlocked` shows the list. */
-export function unlockScreen(status: api.Status, unlocked: () => void, why = ""): View {
+export function unlockScreen(status: api.Status, unlocked: () => void, why = ""): UnlockScreen {
   let alive = true;
   const password = el("input", { id: "password", type: "password", autocomplete: "current-password", "aria-label": "Password" });
   const error = el("p", { id: "error", class: "error", role: "alert" }, why);
@@ -32,8 +37,14 @@ export function unlockScreen(status: api.Status, unlocked: () => void, why = "")
   if (keychainRefused) node.append(el("p", { id: "keychain-refused", class: "muted" }, "After a lock, this vault opens with its password (Settings)."));
   if (status.hasPassword || keychainRefused) node.append(el("p"), password, withPassword);
   node.append(error);
+  const waiting = el("p", { id: "links-waiting", class: "muted", role: "status" }, "A link to add an account is waiting: unlock to see what it holds.");
+  waiting.hidden = status.linksWaiting === 0;
+  node.append(waiting);
   return {
     node,
+    linksWaiting() {
+      waiting.hidden = false;
+    },
     dispose() {
       alive = false;
     },
