@@ -12,8 +12,8 @@ cd "$(dirname "$0")/.."
 profile=${1:-release}
 bundle=target/$profile/bundle
 version=$(python3 -c 'import json; print(json.load(open("src-tauri/tauri.conf.json"))["version"])')
-deb=$bundle/deb/Twofold_${version}_amd64.deb
-rpm=$bundle/rpm/Twofold-$version-1.x86_64.rpm
+deb=$bundle/deb/Twofold_${version}_$(dpkg --print-architecture).deb
+rpm=$bundle/rpm/Twofold-$version-1.$(uname -m).rpm
 work=$(mktemp -d)
 app="" xvfb=""
 cleanup() {
@@ -99,9 +99,9 @@ for _ in $(seq 1 600); do
   sleep 0.1
 done
 xwininfo -name Twofold 2>/dev/null | grep -q 'Map State: IsViewable' || fail "no Twofold window within 60 s: $(cat "$work/app.log")"
-kill -TERM -- "-$app"
+kill -TERM -- "-$app" 2>/dev/null || true
 wait "$app" 2>/dev/null || true
-kill "$xvfb"
+kill "$xvfb" 2>/dev/null || true
 wait "$xvfb" 2>/dev/null || true
 app="" xvfb=""
 

@@ -20,7 +20,10 @@ install_packages redis-server chromium chromium-driver
 install_packages xvfb xauth webkit2gtk-driver xclip feh x11-utils xdotool strace xdg-utils
 install_packages desktop-file-utils appstream rpm rpm2cpio
 
-# Python's `cryptography`, for the independent reader of Aegis exports in the tests.
+# Python and its `cryptography`, for the independent reader of Aegis
+# exports in the tests (the package check reads JSON with Python too):
+# Debian's, or pip's for another python3 first on the PATH.
+install_packages python3 python3-cryptography
 if ! python3 -c "import cryptography" >/dev/null 2>&1; then
   echo "setup: installing the Python package cryptography"
   python3 -m pip install --quiet cryptography

@@ -11,11 +11,13 @@ mod capture;
 mod clipboard;
 mod commands;
 mod error;
+#[cfg(target_os = "linux")]
 mod instance;
 // The command list is read by build.rs; here only the test compares it.
 #[cfg(test)]
 mod ipc;
 mod links;
+mod offers;
 mod session;
 mod view;
 #[cfg(target_os = "linux")]
@@ -27,11 +29,10 @@ use std::time::{Duration, Instant};
 use tauri::{Emitter as _, Manager as _};
 
 use crate::capture::camera::Camera;
-use crate::capture::screen::Offers;
 use crate::clipboard::Clipboard;
 use crate::commands::exchange::{ExportTarget, Importing};
-use crate::instance::Claim;
 use crate::links::Links;
+use crate::offers::Offers;
 use crate::session::Session;
 
 /// Starts the app on the vault at `TWOFOLD_VAULT`, or the default place the
@@ -47,37 +48,29 @@ pub fn run() {
         eprintln!("twofold: no place for the vault (no home or data folder); set TWOFOLD_VAULT to a file path");
         std::process::exit(1);
     };
-    let links = links::links_in(std::env::args_os().skip(1));
-    let instance = match instance::claim(&path, &links) {
-        Ok(Claim::First(instance)) => Some(instance),
-        Ok(Claim::Handed) => std::process::exit(0),
-        Err(e) => {
-            // Still usable: only a later launch opens a second window.
-            eprintln!("twofold: cannot tell whether Twofold already runs on this vault ({e}); starting anyway");
-            None
-        }
-    };
+    #[cfg(target_os = "linux")]
+    let (links, closing) = instance::start(&path, links::of_this_launch());
+    #[cfg(not(target_os = "linux"))]
+    let (links, closing) = (Links::new(links::of_this_launch()), None);
     let app = tauri::Builder::default()
         .manage(Session::new(path))
-        .manage(Links::new(links))
+        .manage(links)
         .manage(Clipboard::default())
         .manage(Camera::default())
         .manage(Offers::default())
         .manage(Importing::default())
         .manage(ExportTarget::default())
         .plugin(tauri_plugin_dialog::init())
-        .setup(move |app| {
-            if let Some(instance) = instance {
-                let handle = app.handle().clone();
-                instance.serve(move |links| links::arrived(&handle, links));
-            }
+        .setup(|app| {
+            app.state::<Links>().attach(app.handle().clone());
             let handle = app.handle().clone();
             app.state::<Session>().on_lock(move || {
                 // A code still on the clipboard, the camera, a pending screen
                 // scan: nothing of the unlocked session outlives the lock.
                 handle.state::<Clipboard>().clear();
                 handle.state::<Camera>().stop();
-                handle.state::<Offers>().clear();
+                // Links shown but not added yet wait again for the unlock.
+                handle.state::<Links>().push(handle.state::<Offers>().clear());
                 handle.state::<Importing>().clear();
                 handle.state::<ExportTarget>().clear();
                 let _ = handle.emit("locked", ());
@@ -108,8 +101,8 @@ pub fn run() {
             commands::add::add_clipboard_image,
             commands::add::add_manual,
             commands::capture::scan_screen,
-            commands::capture::add_offered,
-            commands::add::open_links,
+            commands::offers::add_offered,
+            commands::offers::open_links,
             commands::capture::camera_start,
             commands::capture::camera_frame,
             commands::capture::camera_stop,
@@ -144,7 +137,14 @@ pub fn run() {
             std::process::exit(1);
         }
     };
-    app.run(|app, event| {
+    app.run(move |app, event| {
+        if let tauri::RunEvent::ExitRequested { .. } | tauri::RunEvent::Exit = event {
+            // A link clicked now must not go to an app that is leaving: the
+            // launch waits for the lock and starts an app of its own.
+            if let Some(closing) = &closing {
+                closing.store(true, std::sync::atomic::Ordering::SeqCst);
+            }
+        }
         if let tauri::RunEvent::Exit = event {
             // Leaving: a code still on the clipboard goes, and the vault closes.
             app.state::<Session>().lock();

@@ -6,7 +6,8 @@
 //! the page only ever sees what they hold, never the link.
 
 use std::ffi::OsString;
-use std::sync::Mutex;
+use std::io::{Read as _, Write as _};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use tauri::{AppHandle, Emitter as _, Manager as _};
 use zeroize::Zeroizing;
@@ -32,9 +33,85 @@ pub(crate) fn links_in(args: impl IntoIterator<Item = OsString>) -> Vec<Zeroizin
         .collect()
 }
 
-/// Links waiting for the page.
-#[derive(Default)]
-pub(crate) struct Links(Mutex<Vec<Zeroizing<String>>>);
+/// Set on a launch that runs itself again with its links on standard input.
+const ON_STDIN: &str = "TWOFOLD_LINKS_ON_STDIN";
+/// What a pipe holds with nobody reading yet (Linux's default is 64 KiB).
+const PIPE_ROOM: usize = 60 * 1024;
+
+/// The links this launch was given. Links in the arguments would stay
+/// readable by every local user (`/proc/<pid>/cmdline`, `ps`) for the app's
+/// whole life; so a launch with links runs itself again (`exec`: the same
+/// process) without them, with them on its standard input, a pipe nobody
+/// else reads, and reads them back there.
+#[cfg(target_os = "linux")]
+pub(crate) fn of_this_launch() -> Vec<Zeroizing<String>> {
+    if std::env::var_os(ON_STDIN).is_some() {
+        let mut text = Zeroizing::new(Vec::with_capacity(PIPE_ROOM));
+        let _ = std::io::stdin().take(PIPE_ROOM as u64).read_to_end(&mut text);
+        return std::str::from_utf8(&text)
+            .map(|text| text.lines().map(|line| Zeroizing::new(line.to_owned())).collect())
+            .unwrap_or_default();
+    }
+    let args: Vec<OsString> = std::env::args_os().skip(1).collect();
+    let links = links_in(args.iter().cloned());
+    if !links.is_empty() {
+        let e = run_again_without(&args, &links);
+        eprintln!("twofold: cannot take the link off the command line ({e}); it stays visible in the process list");
+    }
+    links
+}
+
+/// The links this launch was given, in its arguments.
+#[cfg(not(target_os = "linux"))]
+pub(crate) fn of_this_launch() -> Vec<Zeroizing<String>> {
+    links_in(std::env::args_os().skip(1))
+}
+
+/// Replaces this process with the app run without the link arguments,
+/// the links on its standard input; returns only on failure.
+#[cfg(target_os = "linux")]
+fn run_again_without(args: &[OsString], links: &[Zeroizing<String>]) -> std::io::Error {
+    use std::os::unix::process::CommandExt as _;
+    let exe = match std::env::current_exe() {
+        Ok(exe) => exe,
+        Err(e) => return e,
+    };
+    let (reader, mut writer) = match std::io::pipe() {
+        Ok(pipe) => pipe,
+        Err(e) => return e,
+    };
+    // Only what the pipe holds before the new image reads it (a link is
+    // rarely more than a kilobyte; the rest would block the write).
+    let mut message = Zeroizing::new(String::with_capacity(PIPE_ROOM));
+    for link in links {
+        if message.len() + link.len() + 1 > PIPE_ROOM {
+            eprintln!("twofold: too many links at once; the rest are left out");
+            break;
+        }
+        message.push_str(link);
+        message.push('\n');
+    }
+    if let Err(e) = writer.write_all(message.as_bytes()) {
+        return e;
+    }
+    drop(writer);
+    let others = args.iter().filter(|arg| links_in([(*arg).clone()]).is_empty());
+    std::process::Command::new(exe)
+        .args(others)
+        .env(ON_STDIN, "1")
+        .stdin(reader)
+        .exec()
+}
+
+/// Links waiting for the page. A clone shares them: the socket's thread
+/// adds to the same list the commands take from.
+#[derive(Clone, Default)]
+pub(crate) struct Links {
+    waiting: Arc<Mutex<Vec<Zeroizing<String>>>>,
+    /// The app, once it is built: links that come before wait silently
+    /// (the page asks for them when it first shows the list).
+    app: Arc<OnceLock<AppHandle>>,
+}
 
 impl Links {
     /// Links to wait from the start (the first launch's arguments).
@@ -44,9 +121,14 @@ impl Links {
         links
     }
 
+    /// Tells later arrivals to the app.
+    pub(crate) fn attach(&self, app: AppHandle) {
+        let _ = self.app.set(app);
+    }
+
     /// Adds `more` to the waiting links.
     pub(crate) fn push(&self, more: Vec<Zeroizing<String>>) {
-        if let Ok(mut links) = self.0.lock() {
+        if let Ok(mut links) = self.waiting.lock() {
             let room = MAX_WAITING.saturating_sub(links.len());
             links.extend(more.into_iter().take(room));
         }
@@ -54,7 +136,7 @@ impl Links {
 
     /// Takes every waiting link.
     pub(crate) fn take(&self) -> Vec<Zeroizing<String>> {
-        self.0
+        self.waiting
             .lock()
             .map(|mut links| std::mem::take(&mut *links))
             .unwrap_or_default()
@@ -62,23 +144,25 @@ impl Links {
 
     /// How many links wait.
     pub(crate) fn waiting(&self) -> usize {
-        self.0.lock().map_or(0, |links| links.len())
+        self.waiting.lock().map_or(0, |links| links.len())
     }
-}
 
-/// A later launch handed `links` (maybe none): they wait, the window comes
-/// to the front, and the page hears of it (the `links` event, with no
-/// payload: it asks for what they hold).
-pub(crate) fn arrived(app: &AppHandle, links: Vec<Zeroizing<String>>) {
-    let any = !links.is_empty();
-    app.state::<Links>().push(links);
-    if let Some(window) = app.get_webview_window("main") {
-        let _ = window.unminimize();
-        let _ = window.show();
-        let _ = window.set_focus();
-    }
-    if any {
-        let _ = app.emit("links", ());
+    /// A later launch handed `links` (maybe none): they wait, the window
+    /// comes to the front, and the page hears of it (the `links` event,
+    /// with no payload: it asks for what they hold).
+    #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
+    pub(crate) fn arrived(&self, links: Vec<Zeroizing<String>>) {
+        let any = !links.is_empty();
+        self.push(links);
+        let Some(app) = self.app.get() else { return };
+        if let Some(window) = app.get_webview_window("main") {
+            let _ = window.unminimize();
+            let _ = window.show();
+            let _ = window.set_focus();
+        }
+        if any {
+            let _ = app.emit("links", ());
+        }
     }
 }
 

@@ -101,11 +101,11 @@ impl Added {
     }
 }
 
-/// An account found on the screen, offered before it is added.
+/// An account found (on the screen, in a link), offered before it is added.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct Offer {
-    /// Its place in the scan's list, for `add_offered`.
+    /// Its place in the offer's list, for `add_offered`.
     pub(crate) index: usize,
     /// Who issued it.
     pub(crate) issuer: String,
@@ -138,6 +138,8 @@ impl Offer {
 pub(crate) struct ScreenScan {
     /// The add, when one account was found.
     pub(crate) added: Option<Added>,
+    /// The offer's id for `add_offered`, when several were found.
+    pub(crate) offer: Option<u64>,
     /// The accounts found, when several were.
     pub(crate) offered: Vec<Offer>,
     /// Why other QR codes held no account.
@@ -149,10 +151,14 @@ pub(crate) struct ScreenScan {
 #[derive(Debug, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct Linked {
+    /// The offer's id for `add_offered`, when the links hold any account.
+    pub(crate) offer: Option<u64>,
     /// The accounts the links hold.
     pub(crate) offered: Vec<Offer>,
     /// Why any link held none (malformed, not an account link).
     pub(crate) problems: Vec<String>,
+    /// How many links they were.
+    pub(crate) links: usize,
 }
 
 /// What one camera frame gave.
@@ -378,6 +384,7 @@ mod tests {
         };
         let scan = ScreenScan {
             added: Some(added()),
+            offer: None,
             offered: Vec::new(),
             problems: Vec::new(),
         };

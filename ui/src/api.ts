@@ -54,14 +54,17 @@ export interface Offer {
 /** A screen scan: one account is added at once, several are offered. */
 export interface ScreenScan {
   added: Added | null;
+  offer: number | null;
   offered: Offer[];
   problems: string[];
 }
 
 /** What the links handed to the app hold, offered before adding. */
 export interface Linked {
+  offer: number | null;
   offered: Offer[];
   problems: string[];
+  links: number;
 }
 
 /** The reply to a camera frame. */
@@ -262,9 +265,9 @@ export function scanScreen(): Promise<ScreenScan> {
   return invoke("scan_screen");
 }
 
-/** Adds the ticked offers of the last screen scan. */
-export function addOffered(indices: number[]): Promise<Added> {
-  return invoke("add_offered", { indices });
+/** Adds the ticked accounts of offer `offer` (a screen scan's, a link's); none drops the offer. */
+export function addOffered(offer: number, indices: number[]): Promise<Added> {
+  return invoke("add_offered", { offer, indices });
 }
 
 /** What the otpauth:// links handed to the app hold (offered, for addOffered); fails as locked while locked. */

@@ -9,7 +9,7 @@ import { firstRunScreen } from "./screens/first-run";
 import { listScreen, type ListOpening, type ListScreen } from "./screens/list";
 import { problemScreen } from "./screens/problem";
 import { unlockScreen, type UnlockScreen } from "./screens/unlock";
-import { showError } from "./status";
+import { setStatus, showError } from "./status";
 import { applyTheme } from "./theme";
 
 // The system's theme at once; the chosen one as soon as the app says it (it can while locked).
@@ -35,7 +35,7 @@ function show(screen: View | null): void {
 }
 
 function showList(note = "", opening: ListOpening = null): void {
-  const screen = listScreen({ leave, lock }, note, opening);
+  const screen = listScreen({ leave, lock, panelClosed: () => void openLinks() }, note, opening);
   show(screen);
   list = screen;
   void openLinks();
@@ -52,16 +52,23 @@ function showUnlock(status: api.Status, why = ""): void {
 
 /**
  * Shows what the links handed to the app hold (a clicked otpauth:// link),
- * on the list; while locked they wait in the app, and the unlock screen says so.
+ * on the list. While locked they wait in the app, and the unlock screen
+ * says so; while the user works in a panel (an edit, an import) they wait
+ * for it to close, and a toast says so.
  */
 async function openLinks(): Promise<void> {
   if (!list) {
     unlocking?.linksWaiting();
     return;
   }
+  if (list.busy()) {
+    const status = await api.status().catch(() => null);
+    if (status && status.linksWaiting > 0) setStatus("A link to add an account is waiting: it opens when you close this panel.");
+    return;
+  }
   try {
     const linked = await api.openLinks();
-    if (list && (linked.offered.length > 0 || linked.problems.length > 0)) list.showLinks(linked);
+    if (list && linked.links > 0) list.showLinks(linked);
   } catch (e) {
     if (api.errorOf(e).kind !== "locked") showError(api.messageOf(e));
   }

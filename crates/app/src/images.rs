@@ -37,6 +37,21 @@ pub fn accounts_in_uris<S: AsRef<str>>(uris: &[S]) -> Result<Vec<Account>, Error
     Ok(accounts)
 }
 
+/// The accounts of each link (otpauth://, steam://, otpauth-migration://),
+/// and for each link that held none, why: one bad link does not hide the
+/// accounts of the others.
+pub fn accounts_in_links<S: AsRef<str>>(links: &[S]) -> FromImage {
+    let mut found = FromImage::default();
+    for (index, link) in links.iter().enumerate() {
+        match accounts_from_uri(link.as_ref()) {
+            Ok(accounts) => found.accounts.extend(accounts),
+            Err(e) if links.len() > 1 => found.problems.push(format!("link {}: {e}", index + 1)),
+            Err(e) => found.problems.push(e.to_string()),
+        }
+    }
+    found
+}
+
 /// The accounts in the QR codes of an image file's bytes (PNG, JPEG ...).
 pub fn accounts_in_image_file(scanner: &mut Scanner, bytes: &[u8]) -> Result<FromImage, Error> {
     if bytes.len() > MAX_IMAGE_BYTES {
@@ -119,6 +134,20 @@ mod tests {
         assert_eq!(error.kind(), ErrorKind::NoAccount);
         let error = accounts_in_image_file(&mut Scanner::new(), b"not an image").unwrap_err();
         assert_eq!(error.kind(), ErrorKind::BadImage);
+    }
+
+    #[test]
+    fn each_link_gives_its_accounts_or_says_why_without_its_secret() {
+        let good = "otpauth://totp/A:alice?secret=JBSWY3DPEHPK3PXP&issuer=A";
+        let bad = "otpauth://totp/B:bob?secret=NOT*BASE32SECRET";
+        let found = accounts_in_links(&[good, bad]);
+        assert_eq!(found.accounts.len(), 1);
+        assert_eq!(found.problems.len(), 1);
+        assert!(found.problems[0].starts_with("link 2: "), "{:?}", found.problems);
+        assert!(!found.problems[0].contains("BASE32SECRET"), "{:?}", found.problems);
+        let alone = accounts_in_links(&[bad]);
+        assert!(alone.accounts.is_empty());
+        assert!(!alone.problems[0].starts_with("link"), "{:?}", alone.problems);
     }
 
     #[test]

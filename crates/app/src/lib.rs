@@ -26,7 +26,8 @@ pub use exchange::{
     transfer, with_suffix, write_private,
 };
 pub use images::{
-    FromImage, MAX_IMAGE_BYTES, accounts_in_found, accounts_in_image, accounts_in_image_file, accounts_in_uris,
+    FromImage, MAX_IMAGE_BYTES, accounts_in_found, accounts_in_image, accounts_in_image_file, accounts_in_links,
+    accounts_in_uris,
 };
 pub use keys::{KeyChange, change_keys};
 pub use preferences::{Preferences, Theme, load_preferences, preferences_path, save_preferences};

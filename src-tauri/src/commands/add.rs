@@ -7,12 +7,10 @@ use twofold_scan::Scanner;
 use zeroize::Zeroizing;
 
 use super::{Body, blocking, raw_body, reply};
-use crate::capture::screen::Offers;
 use crate::clipboard::Clipboard;
 use crate::error::{AppError, FieldProblem};
-use crate::links::Links;
 use crate::session::Session;
-use crate::view::{Added, Linked, Offer};
+use crate::view::Added;
 
 /// Merges `accounts` into the vault (saving only when one is new).
 pub(crate) fn add(session: &Session, accounts: Vec<Account>, problems: Vec<String>) -> Result<Added, AppError> {
@@ -24,41 +22,6 @@ pub(crate) fn add(session: &Session, accounts: Vec<Account>, problems: Vec<Strin
 pub(crate) fn add_uri(session: State<'_, Session>, uri: Zeroizing<String>) -> Result<Added, AppError> {
     reply((|| {
         add(&session, twofold_app::accounts_in_uris(&[uri.as_str()])?, Vec::new())
-    })())
-}
-
-/// What the links handed to the app hold (a clicked `otpauth://` link):
-/// offered, for `add_offered` once the user confirms. While locked they
-/// stay waiting, and this fails as locked.
-#[tauri::command(async)]
-pub(crate) fn open_links(
-    session: State<'_, Session>,
-    links: State<'_, Links>,
-    offers: State<'_, Offers>,
-) -> Result<Linked, AppError> {
-    reply((|| {
-        let epoch = session.epoch();
-        session.with_vault(|_| Ok(()))?;
-        let waiting = links.take();
-        if waiting.is_empty() {
-            return Ok(Linked::default());
-        }
-        let mut accounts = Vec::new();
-        let mut problems = Vec::new();
-        for link in &waiting {
-            match twofold_app::accounts_in_uris(&[link.as_str()]) {
-                Ok(found) => accounts.extend(found),
-                Err(e) => problems.push(AppError::from(e).message),
-            }
-        }
-        let offered = Offer::list(&accounts);
-        offers.offer(epoch, accounts);
-        // A lock that came meanwhile has run its hooks already.
-        if session.epoch() != epoch {
-            offers.clear();
-            return Err(AppError::locked());
-        }
-        Ok(Linked { offered, problems })
     })())
 }
 

@@ -8,8 +8,9 @@ use twofold_scan::Scanner;
 use super::add::add;
 use super::{Body, blocking, raw_body, reply};
 use crate::capture::camera::{Camera, MAX_FRAME_PIXELS, Scanned, ended};
-use crate::capture::screen::{self, Offers};
+use crate::capture::screen;
 use crate::error::AppError;
+use crate::offers::Offers;
 use crate::session::Session;
 use crate::view::{Added, Frame, Offer, ScreenScan};
 
@@ -24,7 +25,6 @@ pub(crate) async fn scan_screen(app: AppHandle) -> Result<ScreenScan, AppError> 
         blocking(app, |app| {
             let session = app.state::<Session>();
             let offers = app.state::<Offers>();
-            offers.clear();
             let epoch = session.epoch();
             // Nothing to scan for while locked: say so before hiding anything.
             session.with_vault(|_| Ok(()))?;
@@ -46,19 +46,21 @@ pub(crate) async fn scan_screen(app: AppHandle) -> Result<ScreenScan, AppError> 
             if let [_] = found.accounts[..] {
                 return Ok(ScreenScan {
                     added: Some(add(&session, found.accounts, Vec::new())?),
+                    offer: None,
                     offered: Vec::new(),
                     problems: found.problems,
                 });
             }
             let offered = Offer::list(&found.accounts);
-            offers.offer(epoch, found.accounts);
+            let offer = offers.offer(epoch, found.accounts, Vec::new())?;
             // A lock that came meanwhile has run its hooks already.
             if session.epoch() != epoch {
-                offers.clear();
+                let _ = offers.withdraw(offer);
                 return Err(AppError::locked());
             }
             Ok(ScreenScan {
                 added: None,
+                offer: Some(offer),
                 offered,
                 problems: found.problems,
             })
@@ -88,23 +90,6 @@ impl Drop for StepAside {
             let _ = window.set_focus();
         }
     }
-}
-
-/// Adds the offered accounts the user kept ticked; none drops the offer
-/// (the user cancelled).
-#[tauri::command(async)]
-pub(crate) fn add_offered(
-    session: State<'_, Session>,
-    offers: State<'_, Offers>,
-    indices: Vec<usize>,
-) -> Result<Added, AppError> {
-    reply((|| {
-        if indices.is_empty() {
-            offers.clear();
-            return Ok(Added::of(&twofold_app::Added::default(), Vec::new()));
-        }
-        add(&session, offers.take(session.epoch(), &indices)?, Vec::new())
-    })())
 }
 
 /// Starts a camera session (the page then opens the device); its id goes

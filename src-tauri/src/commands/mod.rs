@@ -10,6 +10,7 @@ pub(crate) mod accounts;
 pub(crate) mod add;
 pub(crate) mod capture;
 pub(crate) mod exchange;
+pub(crate) mod offers;
 pub(crate) mod settings;
 pub(crate) mod vault;
 

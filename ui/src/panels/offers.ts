@@ -23,8 +23,8 @@ export interface OfferHost {
   failed(error: api.AppError): void;
 }
 
-/** The offer of `offered` under `heading`: Add selected adds the ticked ones and closes the panel; Cancel closes it. */
-export function offerSection(heading: string, offered: api.Offer[], problems: string[], host: OfferHost): OfferSection {
+/** Offer `offer` of `offered` under `heading`: Add selected adds the ticked ones and closes the panel; Cancel closes it. */
+export function offerSection(heading: string, offer: number, offered: api.Offer[], problems: string[], host: OfferHost): OfferSection {
   const section = el("section", { id: "offers", "aria-labelledby": "offers-heading" });
   const list = el("ul");
   const boxes: HTMLInputElement[] = [];
@@ -48,7 +48,7 @@ export function offerSection(heading: string, offered: api.Offer[], problems: st
       add.disabled = true;
       host.settled();
       try {
-        reportAdded(await api.addOffered(boxes.filter((b) => b.checked).map((b) => Number(b.dataset.index))));
+        reportAdded(await api.addOffered(offer, boxes.filter((b) => b.checked).map((b) => Number(b.dataset.index))));
         host.panel.close();
       } catch (e) {
         host.failed(api.errorOf(e));
@@ -67,7 +67,7 @@ export function offerSection(heading: string, offered: api.Offer[], problems: st
   return { node: section, add };
 }
 
-/** Closed without adding: the app drops the accounts it held (none ticked). */
-export function dropOffer(): void {
-  void api.addOffered([]).catch(() => undefined);
+/** Closed without adding: the app drops the accounts it held for `offer` (none ticked). */
+export function dropOffer(offer: number): void {
+  void api.addOffered(offer, []).catch(() => undefined);
 }

@@ -15,8 +15,8 @@ const NEXT_STEP: Record<string, string> = {
 
 export function screenPanel(host: PanelHost): View {
   let alive = true;
-  /** Accounts the app holds for this panel, until added or dropped. */
-  let pending = false;
+  /** The offer the app holds for this panel, until added or dropped. */
+  let pending: number | null = null;
   const node = el("section", { id: "screen-scan", class: "card", "aria-label": "Scan the screen" });
   const body = el("div");
   const close = button("close-screen", "Close", () => host.close());
@@ -27,11 +27,15 @@ export function screenPanel(host: PanelHost): View {
     body.replaceChildren(el("p", { class: "muted", role: "status" }, "Looking for QR codes on the screen…"));
     try {
       const result = await api.scanScreen();
-      if (!alive) return;
+      if (!alive) {
+        // Closed while it scanned: the app need not keep what it found.
+        if (result.offer !== null) dropOffer(result.offer);
+        return;
+      }
       if (result.added) {
         reportAdded({ ...result.added, problems: [...result.added.problems, ...result.problems] });
         host.close();
-      } else if (result.offered.length > 0) offer(result);
+      } else if (result.offer !== null && result.offered.length > 0) offer(result, result.offer);
       else failed({ kind: "no_account", message: ["No account was found on the screen.", ...result.problems].join(" ") });
     } catch (e) {
       if (alive) failed(api.errorOf(e));
@@ -49,15 +53,15 @@ export function screenPanel(host: PanelHost): View {
     again.focus();
   };
 
-  const offer = (result: api.ScreenScan) => {
-    pending = true;
+  const offer = (result: api.ScreenScan, id: number) => {
+    pending = id;
     // Cancel beside Add selected does what Close would.
     close.hidden = true;
     const count = result.offered.length;
     const heading = `${count} ${count === 1 ? "account" : "accounts"} found on the screen`;
-    const section = offerSection(heading, result.offered, result.problems, {
+    const section = offerSection(heading, id, result.offered, result.problems, {
       panel: host,
-      settled: () => (pending = false),
+      settled: () => (pending = null),
       failed: (error) => alive && failed(error),
     });
     body.replaceChildren(section.node);
@@ -69,8 +73,8 @@ export function screenPanel(host: PanelHost): View {
     node,
     dispose() {
       alive = false;
-      if (pending) dropOffer();
-      pending = false;
+      if (pending !== null) dropOffer(pending);
+      pending = null;
     },
   };
 }

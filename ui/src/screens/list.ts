@@ -28,6 +28,8 @@ export interface ListScreen extends View {
   showImport(file?: File): void;
   /** Shows what a clicked link holds, to add on the user's word. */
   showLinks(linked: api.Linked): void;
+  /** A panel the user is working in is open (anything but the add panel): a link waits for it to close. */
+  busy(): boolean;
 }
 
 /** What the list opens with: the import panel (the first-run screen's "Import from another app"). */
@@ -38,6 +40,8 @@ export interface ListNav {
   leave(): void;
   /** The Lock button. */
   lock(): void;
+  /** A panel closed: links that waited for it can be shown. */
+  panelClosed(): void;
 }
 
 /** The first code on screen is reported once a run (for the start-up measurement). */
@@ -184,6 +188,7 @@ export function listScreen(nav: ListNav, note = "", opening: ListOpening = null)
     panelSlot.replaceChildren();
     void refresh();
     void refreshPrefs();
+    nav.panelClosed();
   }
 
   function showAdder(): void {
@@ -370,6 +375,10 @@ export function listScreen(nav: ListNav, note = "", opening: ListOpening = null)
     },
     showLinks(linked) {
       if (alive) openPanel("links", (host) => linksPanel(host, linked));
+    },
+    busy() {
+      const kind = openKind();
+      return kind !== null && kind !== "add";
     },
     dispose() {
       alive = false;
