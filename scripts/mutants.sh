@@ -38,6 +38,15 @@ for crate in "${crates[@]}"; do
       --re 'crypto\.rs|in (\S+::)?(decrypt\w*|encrypt|derive\w*|unlock\w*|open\w*|kdf|protected_keys|right_key_of_a_damaged_file|slot\w*|master\w*|is_encrypted)$')
     # .cargo/mutants.toml asks for every test target; this run names them.
     args+=(--no-config --cargo-test-arg=--lib)
+    # So this run's exclusions are here, each with its reason:
+    # - aes_cbc_decrypt checks the IV's length, empty data and whole blocks
+    #   before making a cipher; the cbc crate refuses the same inputs, so
+    #   `&&` for `||` there changes no result.
+    # - argon2id's memory cap at exactly 1 GiB rather than 1 KiB more: a
+    #   test of the edge would hash with a gigabyte (the column pins it to
+    #   the memory's `>`; passes and lanes are tested at their caps).
+    args+=(--exclude-re 'crypto\.rs.*replace \|\| with && in aes_cbc_decrypt$'
+      --exclude-re 'crypto\.rs:[0-9]+:19: replace > with (>=|==) in argon2id$')
     # The crate is large and built optimised (its KDF tests need it): a
     # mutant's rebuild without incremental caches takes a minute; with them,
     # only the changed function's code is built again.

@@ -276,3 +276,149 @@ pub(crate) fn random(n: usize) -> Option<Vec<u8>> {
     getrandom::fill(&mut bytes).ok()?;
     Some(bytes)
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+
+    use aes::cipher::BlockEncryptMut as _;
+
+    use super::*;
+
+    const PLAIN: &[u8] = b"{\"name\": \"a format's JSON, more than one block long\"}";
+
+    #[test]
+    fn keys_and_nonces_of_other_lengths_are_refused_not_panicked_on() {
+        let sealed = aes_gcm_seal(&[7; 32], &[1; 12], PLAIN, b"").unwrap();
+        assert_eq!(
+            aes_gcm_open(&[7; 32], &[1; 12], &sealed, b"").unwrap().as_slice(),
+            PLAIN
+        );
+        for (key, nonce) in [
+            (&[7u8; 31][..], &[1u8; 12][..]),
+            (&[7; 32], &[1; 16]),
+            (&[7; 32], &[1; 8]),
+            (&[7; 16], &[1; 12]),
+        ] {
+            assert!(aes_gcm_open(key, nonce, &sealed, b"").is_none());
+            assert!(aes_gcm_seal(key, nonce, PLAIN, b"").is_none());
+            assert!(aes_gcm_first_block(key, nonce, &sealed).is_none());
+        }
+    }
+
+    #[test]
+    fn the_first_block_is_the_plaintexts_start_without_the_tag_or_padding() {
+        let sealed = aes_gcm_seal(&[7; 32], &[1; 12], PLAIN, b"aad").unwrap();
+        assert_eq!(
+            aes_gcm_first_block(&[7; 32], &[1; 12], &sealed).unwrap().as_slice(),
+            &PLAIN[..16]
+        );
+        let iv = [9u8; 16];
+        for key in [&[3u8; 16][..], &[3u8; 24][..], &[3u8; 32][..]] {
+            let data = match key.len() {
+                16 => cbc::Encryptor::<aes::Aes128>::new_from_slices(key, &iv)
+                    .unwrap()
+                    .encrypt_padded_vec_mut::<Pkcs7>(PLAIN),
+                24 => cbc::Encryptor::<aes::Aes192>::new_from_slices(key, &iv)
+                    .unwrap()
+                    .encrypt_padded_vec_mut::<Pkcs7>(PLAIN),
+                _ => cbc::Encryptor::<aes::Aes256>::new_from_slices(key, &iv)
+                    .unwrap()
+                    .encrypt_padded_vec_mut::<Pkcs7>(PLAIN),
+            };
+            assert_eq!(
+                aes_cbc_first_block(key, &iv, &data).unwrap().as_slice(),
+                &PLAIN[..16],
+                "{}-byte key",
+                key.len()
+            );
+            assert_eq!(
+                aes_cbc_decrypt(key, &iv, &data).unwrap().as_slice(),
+                PLAIN,
+                "{}-byte key",
+                key.len()
+            );
+        }
+        assert!(aes_cbc_first_block(&[3; 20], &iv, &[0; 32]).is_none());
+        assert!(aes_cbc_decrypt(&[3; 20], &iv, &[0; 32]).is_none());
+    }
+
+    fn hex(bytes: &[u8]) -> String {
+        bytes.iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    #[test]
+    fn scrypt_gives_rfc_7914s_vector_and_refuses_each_parameter_out_of_range() {
+        // RFC 7914, section 12, the second vector.
+        let key = scrypt(b"password", b"NaCl", 1024, 8, 16, 64).unwrap();
+        assert_eq!(
+            hex(&key),
+            "fdbabe1c9d3472007856e7190d01e9fe7c6ad7cbc8237830e77376634b3731622e\
+             af30d92e22a3886ff109279d9830dac727afb94a83ee6d8360cbdfa2cc0640"
+        );
+        // Each bound alone: N not a power of two, N too small, r and p too big.
+        for (n, r, p) in [(3, 1, 1), (1, 1, 1), (4, 33, 1), (4, 1, 17), (4, 0, 1), (4, 1, 0)] {
+            assert!(scrypt(b"pw", b"salt", n, r, p, 32).is_none(), "N={n} r={r} p={p}");
+        }
+        assert!(scrypt(b"pw", b"salt", 4, 32, 16, 32).is_some());
+    }
+
+    #[test]
+    fn argon2id_takes_passes_and_lanes_up_to_their_caps_and_not_beyond() {
+        assert!(argon2id(b"pw", b"saltsalt", 1024, 8, 1, 32).is_some());
+        assert!(argon2id(b"pw", b"saltsalt", 1025, 8, 1, 32).is_none());
+        assert!(argon2id(b"pw", b"saltsalt", 1, 8 * 16, 16, 32).is_some());
+        assert!(argon2id(b"pw", b"saltsalt", 1, 8 * 17, 17, 32).is_none());
+        assert!(argon2id(b"pw", b"saltsalt", 1, 1024 * 1024 + 1, 1, 32).is_none());
+    }
+
+    fn unhex(text: &str) -> Vec<u8> {
+        (0..text.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&text[i..i + 2], 16).unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn a_secretstream_message_of_no_bytes_opens_and_short_or_odd_inputs_are_refused() {
+        // Made with libsodium (PyNaCl): key 00 01 .. 1f, one push of no
+        // bytes with the tag FINAL (3): a 17-byte message, the shortest.
+        let key: Vec<u8> = (0..32).collect();
+        let header = unhex("23dc365245070cf8c93960985e53a0c7a46abef29f956b58");
+        let sealed = unhex("cea0434bd88e8714fb0bbb1fb973033026");
+        let (message, tag) = secretstream_first(&key, &header, &sealed).unwrap();
+        assert!(message.is_empty());
+        assert_eq!(tag, 3);
+        assert!(secretstream_first(&key, &header, &sealed[..16]).is_none());
+        assert!(secretstream_first(&key[..31], &header, &sealed).is_none());
+        assert!(secretstream_first(&key, &header[..23], &sealed).is_none());
+        let mut damaged = sealed.clone();
+        damaged[0] ^= 1;
+        assert!(secretstream_first(&key, &header, &damaged).is_none());
+    }
+
+    #[test]
+    fn only_the_start_of_a_json_object_with_a_quoted_key_looks_like_json() {
+        for head in [
+            &b"{\"name\": 1"[..],
+            b"  \n{ \"db_v\"",
+            b"\xEF\xBB\xBF{\"_abc",
+            b"[{\"secret\"",
+            b"[ \"uuid\"",
+        ] {
+            let open = if head.contains(&b'[') { b'[' } else { b'{' };
+            assert!(starts_like_json(head, open), "{head:?}");
+        }
+        for (head, open) in [
+            (&b"{{\"name\""[..], b'{'),
+            (b"{\"ab\"}", b'{'),
+            (b"{x1234", b'{'),
+            (b"{\"na-e", b'{'),
+            (b"[\"name", b'{'),
+            (b"[[\"name", b'['),
+            (b"", b'{'),
+        ] {
+            assert!(!starts_like_json(head, open), "{head:?}");
+        }
+    }
+}
