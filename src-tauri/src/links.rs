@@ -18,18 +18,23 @@ const SCHEMES: [&str; 2] = ["otpauth://", "otpauth-migration://"];
 /// At most this many links wait; more are dropped (a script gone wrong).
 const MAX_WAITING: usize = 100;
 
-/// The arguments that are links of [`SCHEMES`] (in any case); others
-/// (options a desktop might add) are ignored.
+/// Whether `arg` is a link of [`SCHEMES`] (in any case).
+fn is_link(arg: &std::ffi::OsStr) -> bool {
+    arg.to_str().is_some_and(|arg| {
+        SCHEMES.iter().any(|scheme| {
+            arg.get(..scheme.len())
+                .is_some_and(|start| start.eq_ignore_ascii_case(scheme))
+        })
+    })
+}
+
+/// The arguments that are links of [`SCHEMES`]; others (options a desktop
+/// might add) are ignored.
 pub(crate) fn links_in(args: impl IntoIterator<Item = OsString>) -> Vec<Zeroizing<String>> {
     args.into_iter()
+        .filter(|arg| is_link(arg))
         .filter_map(|arg| arg.into_string().ok())
         .map(Zeroizing::new)
-        .filter(|arg| {
-            SCHEMES.iter().any(|scheme| {
-                arg.get(..scheme.len())
-                    .is_some_and(|start| start.eq_ignore_ascii_case(scheme))
-            })
-        })
         .collect()
 }
 
@@ -95,7 +100,7 @@ fn run_again_without(args: &[OsString], links: &[Zeroizing<String>]) -> std::io:
         return e;
     }
     drop(writer);
-    let others = args.iter().filter(|arg| links_in([(*arg).clone()]).is_empty());
+    let others = args.iter().filter(|arg| !is_link(arg));
     std::process::Command::new(exe)
         .args(others)
         .env(ON_STDIN, "1")
