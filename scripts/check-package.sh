@@ -37,6 +37,11 @@ depends=$(dpkg-deb -f "$deb" Depends)
 for needed in libwebkit2gtk-4.1-0 libgtk-3-0 libdbus-1-3; do
   grep -qw -- "$needed" <<<"$depends" || fail "Depends lacks $needed: $depends"
 done
+# The tray's library is loaded at run time, and the app runs without it.
+recommends=$(dpkg-deb -f "$deb" Recommends)
+for wanted in libayatana-appindicator3-1 gnome-keyring; do
+  grep -qw -- "$wanted" <<<"$recommends" || fail "Recommends lacks $wanted: $recommends"
+done
 
 echo "== its files"
 root=$work/deb

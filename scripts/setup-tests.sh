@@ -14,11 +14,13 @@ source scripts/setup.sh
 # test screen for *Scan screen*, xwininfo (x11-utils) tells when a window is
 # up, xdotool types, strace records a save's syscalls, xdg-utils opens
 # otpauth:// links as a desktop does; desktop-file-utils, appstream, rpm and
-# rpm2cpio check the .deb and .rpm packages.
+# rpm2cpio check the .deb and .rpm packages; python3-gi runs a stand-in tray
+# host on the test's D-Bus session, and gdbus (libglib2.0-bin) clicks its menu.
 install_packages dbus-daemon gnome-keyring libsecret-tools oathtool zbar-tools
 install_packages redis-server chromium chromium-driver
 install_packages xvfb xauth webkit2gtk-driver xclip feh x11-utils xdotool strace xdg-utils
 install_packages desktop-file-utils appstream rpm rpm2cpio
+install_packages python3-gi gir1.2-glib-2.0 libglib2.0-bin
 
 # Python and its `cryptography`, for the independent reader of Aegis
 # exports in the tests (the package check reads JSON with Python too):

@@ -50,12 +50,17 @@ pub(crate) enum Claim {
 
 /// Becomes the vault's running app, serving later launches into the links
 /// it returns (which start with `first`, this launch's); or hands `first`
-/// to the app running on the vault and exits. Returns too the switch that
-/// turns later launches away while the app closes.
-pub(crate) fn start(vault: &Path, first: Vec<Zeroizing<String>>) -> (Links, Option<Arc<AtomicBool>>) {
-    match claim(vault, &first) {
+/// (and [`crate::quick::ARG`] when `quick`: open the quick-copy box) to the
+/// app running on the vault and exits. Returns too the switch that turns
+/// later launches away while the app closes.
+pub(crate) fn start(vault: &Path, first: Vec<Zeroizing<String>>, quick: bool) -> (Links, Option<Arc<AtomicBool>>) {
+    let mut handed = first;
+    if quick {
+        handed.push(Zeroizing::new(crate::quick::ARG.to_owned()));
+    }
+    match claim(vault, &handed) {
         Ok(Claim::First(instance)) => {
-            let links = Links::new(first);
+            let links = Links::new(without_quick(handed));
             let arrivals = links.clone();
             let closing = instance.serve(move |more| arrivals.arrived(more));
             (links, Some(closing))
@@ -67,14 +72,20 @@ pub(crate) fn start(vault: &Path, first: Vec<Zeroizing<String>>) -> (Links, Opti
             );
             std::process::exit(1);
         }
-        Ok(Claim::Alone) => (Links::new(first), None),
+        Ok(Claim::Alone) => (Links::new(without_quick(handed)), None),
         Err(e) => {
             // No lock or socket could be made: usable still, without the
             // handing over (the vault's own lock keeps a second app out of it).
             eprintln!("twofold: cannot set up the link to later launches ({e}); starting without it");
-            (Links::new(first), None)
+            (Links::new(without_quick(handed)), None)
         }
     }
+}
+
+/// `lines` without the quick-copy argument: the links alone.
+fn without_quick(mut lines: Vec<Zeroizing<String>>) -> Vec<Zeroizing<String>> {
+    lines.retain(|line| line.as_str() != crate::quick::ARG);
+    lines
 }
 
 /// The running app's side: the lock, held for the process's life, and the

@@ -42,4 +42,7 @@ pub(crate) const COMMANDS: &[&str] = &[
     "set_keychain",
     "preferences",
     "set_preferences",
+    "quick_ready",
+    "quick_close",
+    "show_main",
 ];

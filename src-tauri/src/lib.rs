@@ -4,12 +4,14 @@
 //! left, never a secret.
 //!
 //! `lib.rs` only builds the app: the states, the lock hooks, the idle
-//! watcher, the webview's camera permission, and the command list.
+//! watcher, the tray, the signals and the quick-copy shortcut, the
+//! webview's camera permission, and the command list.
 #![forbid(unsafe_code)]
 
 mod capture;
 mod clipboard;
 mod commands;
+mod desktop;
 mod error;
 #[cfg(target_os = "linux")]
 mod instance;
@@ -18,6 +20,7 @@ mod instance;
 mod ipc;
 mod links;
 mod offers;
+mod quick;
 mod session;
 mod view;
 #[cfg(target_os = "linux")]
@@ -31,8 +34,10 @@ use tauri::{Emitter as _, Manager as _};
 use crate::capture::camera::Camera;
 use crate::clipboard::Clipboard;
 use crate::commands::exchange::{ExportTarget, Importing};
+use crate::desktop::Tray;
 use crate::links::Links;
 use crate::offers::Offers;
+use crate::quick::Shortcut;
 use crate::session::Session;
 
 /// Starts the app on the vault at `TWOFOLD_VAULT`, or the default place the
@@ -48,8 +53,9 @@ pub fn run() {
         eprintln!("twofold: no place for the vault (no home or data folder); set TWOFOLD_VAULT to a file path");
         std::process::exit(1);
     };
+    let quick = std::env::args_os().skip(1).any(|arg| arg == quick::ARG);
     #[cfg(target_os = "linux")]
-    let (links, closing) = instance::start(&path, links::of_this_launch());
+    let (links, closing) = instance::start(&path, links::of_this_launch(), quick);
     #[cfg(not(target_os = "linux"))]
     let (links, closing) = (Links::new(links::of_this_launch()), None);
     let app = tauri::Builder::default()
@@ -60,9 +66,20 @@ pub fn run() {
         .manage(Offers::default())
         .manage(Importing::default())
         .manage(ExportTarget::default())
+        .manage(Tray::default())
+        .manage(Shortcut::default())
         .plugin(tauri_plugin_dialog::init())
-        .setup(|app| {
+        .on_window_event(desktop::window_event)
+        .setup(move |app| {
             app.state::<Links>().attach(app.handle().clone());
+            desktop::make_tray(app.handle());
+            #[cfg(target_os = "linux")]
+            desktop::exit_on_signals(app.handle());
+            let shortcut = app.state::<Session>().preferences().ok().and_then(|p| p.quick_shortcut);
+            quick::start(app.handle(), shortcut.as_deref());
+            if quick {
+                quick::toggle(app.handle());
+            }
             let handle = app.handle().clone();
             app.state::<Session>().on_lock(move || {
                 // A code still on the clipboard, the camera, a pending screen
@@ -73,6 +90,7 @@ pub fn run() {
                 handle.state::<Links>().push(handle.state::<Offers>().clear());
                 handle.state::<Importing>().clear();
                 handle.state::<ExportTarget>().clear();
+                quick::hide(&handle);
                 let _ = handle.emit("locked", ());
             });
             let handle = app.handle().clone();
@@ -128,6 +146,9 @@ pub fn run() {
             commands::settings::set_keychain,
             commands::settings::preferences,
             commands::settings::set_preferences,
+            commands::desktop::quick_ready,
+            commands::desktop::quick_close,
+            commands::desktop::show_main,
         ])
         .build(tauri::generate_context!());
     let app = match app {
@@ -170,18 +191,41 @@ mod tests {
             .collect()
     }
 
-    #[test]
-    fn the_handler_and_the_capability_list_exactly_the_commands_of_ipc_rs() {
-        assert_eq!(handled(), COMMANDS, "generate_handler! and ipc::COMMANDS differ");
-        let capability: serde_json::Value = serde_json::from_str(include_str!("../capabilities/default.json")).unwrap();
-        let granted: Vec<&str> = capability["permissions"]
+    /// The commands a capability file grants.
+    fn granted(file: &str) -> Vec<String> {
+        let capability: serde_json::Value = serde_json::from_str(file).unwrap();
+        capability["permissions"]
             .as_array()
             .unwrap()
             .iter()
             .filter_map(|p| p.as_str())
             .filter_map(|p| p.strip_prefix("allow-"))
+            .map(|p| p.replace('-', "_"))
+            .collect()
+    }
+
+    #[test]
+    fn the_handler_and_the_capabilities_list_exactly_the_commands_of_ipc_rs() {
+        assert_eq!(handled(), COMMANDS, "generate_handler! and ipc::COMMANDS differ");
+        // The main window: every command but the quick-copy box's own.
+        let main: Vec<&str> = COMMANDS
+            .iter()
+            .copied()
+            .filter(|c| !["quick_ready", "quick_close", "show_main"].contains(c))
             .collect();
-        let wanted: Vec<String> = COMMANDS.iter().map(|c| c.replace('_', "-")).collect();
-        assert_eq!(granted, wanted, "capabilities/default.json and ipc::COMMANDS differ");
+        assert_eq!(granted(include_str!("../capabilities/default.json")), main);
+        // The quick-copy box: reading rows and copying, nothing that changes the vault.
+        assert_eq!(
+            granted(include_str!("../capabilities/quick.json")),
+            [
+                "status",
+                "accounts",
+                "copy",
+                "activity",
+                "quick_ready",
+                "quick_close",
+                "show_main"
+            ]
+        );
     }
 }

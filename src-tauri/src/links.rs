@@ -9,7 +9,7 @@ use std::ffi::OsString;
 use std::io::{Read as _, Write as _};
 use std::sync::{Arc, Mutex, OnceLock};
 
-use tauri::{AppHandle, Emitter as _, Manager as _};
+use tauri::{AppHandle, Emitter as _};
 use zeroize::Zeroizing;
 
 /// The schemes the desktop entry registers.
@@ -156,14 +156,20 @@ impl Links {
     /// comes to the front, and the page hears of it (the `links` event,
     /// with no payload: it asks for what they hold).
     #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
-    pub(crate) fn arrived(&self, links: Vec<Zeroizing<String>>) {
+    ///
+    /// A launch with `--quick` ([`crate::quick::ARG`]) opens or closes the
+    /// quick-copy box instead of bringing the window up.
+    pub(crate) fn arrived(&self, mut links: Vec<Zeroizing<String>>) {
+        let quick = links.iter().any(|line| line.as_str() == crate::quick::ARG);
+        links.retain(|line| line.as_str() != crate::quick::ARG);
         let any = !links.is_empty();
         self.push(links);
         let Some(app) = self.app.get() else { return };
-        if let Some(window) = app.get_webview_window("main") {
-            let _ = window.unminimize();
-            let _ = window.show();
-            let _ = window.set_focus();
+        if quick {
+            crate::quick::toggle(app);
+        }
+        if any || !quick {
+            crate::desktop::show_main(app);
         }
         if any {
             let _ = app.emit("links", ());

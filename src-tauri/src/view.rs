@@ -318,6 +318,15 @@ pub(crate) struct Preferences {
     pub(crate) ask_password_after_lock: bool,
     /// Codes show as dots until clicked.
     pub(crate) hide_codes: bool,
+    /// Closing the window keeps the app in the tray.
+    #[serde(default)]
+    pub(crate) close_to_tray: bool,
+    /// The quick-copy box's global shortcut (`Ctrl+Alt+K`), if any.
+    #[serde(default)]
+    pub(crate) quick_shortcut: Option<String>,
+    /// Whether the app has a tray icon (read only: what a change sends is ignored).
+    #[serde(default)]
+    pub(crate) tray: bool,
 }
 
 #[cfg(test)]
@@ -429,6 +438,9 @@ mod tests {
             theme: twofold_app::Theme::Dark,
             ask_password_after_lock: true,
             hide_codes: false,
+            close_to_tray: true,
+            quick_shortcut: Some("Ctrl+Alt+K".into()),
+            tray: true,
         };
         for (name, fields) in [
             ("Status", sent(status)),

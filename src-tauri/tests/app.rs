@@ -1088,6 +1088,497 @@ async fn otpauth_links_reach_the_app_at_start_and_while_it_runs() {
     log_holds_none_of(&dir, &secrets);
 }
 
+/// The app's process on `vault` (found by its environment: parallel tests
+/// each run an app of their own).
+fn app_on(vault: &Path) -> u32 {
+    let wanted = format!("TWOFOLD_VAULT={}", vault.display());
+    let started = Instant::now();
+    loop {
+        for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+            let Some(pid) = entry.file_name().to_str().and_then(|n| n.parse::<u32>().ok()) else {
+                continue;
+            };
+            let comm = std::fs::read_to_string(entry.path().join("comm")).unwrap_or_default();
+            let environ = std::fs::read(entry.path().join("environ")).unwrap_or_default();
+            if comm.trim() == "twofold-desktop" && environ.split(|b| *b == 0).any(|v| v == wanted.as_bytes()) {
+                return pid;
+            }
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "no app runs on {}",
+            vault.display()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// Whether process `pid` still runs (a zombie counts as ended).
+fn running(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .is_ok_and(|stat| stat.rsplit(')').next().and_then(|rest| rest.split_whitespace().next()) != Some("Z"))
+}
+
+/// Waits up to 10 s for process `pid` to end.
+fn ends(pid: u32) {
+    let started = Instant::now();
+    while running(pid) {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "the app (pid {pid}) did not quit"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// The tray host stand-in (tests/sni-watcher.py) on the tests' D-Bus
+/// session, once it owns its name; its output tells of tray items.
+fn tray_host() -> (Process, std::sync::mpsc::Receiver<String>) {
+    use std::io::BufRead;
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/sni-watcher.py");
+    // Debian's own Python, which has the gi bindings (not a pyenv one first on the PATH).
+    let mut child = Command::new("/usr/bin/python3")
+        .arg(script)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot run /usr/bin/python3 ({e}); install it with: apt-get install python3-gi"));
+    let stdout = child.stdout.take().unwrap();
+    let (lines, received) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout).lines().map_while(Result::ok) {
+            if lines.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let ready = received.recv_timeout(Duration::from_secs(20)).unwrap_or_default();
+    assert_eq!(
+        ready, "WATCHER READY",
+        "the tray host did not start (is python3-gi installed?)"
+    );
+    (Process(child), received)
+}
+
+/// `gdbus call` on the session bus: its output, or its error.
+fn gdbus_call(args: &[&str]) -> Result<String, String> {
+    let out = Command::new("gdbus")
+        .args(["call", "--session"])
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run gdbus ({e}); install it with: apt-get install libglib2.0-bin"));
+    if out.status.success() {
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    } else {
+        Err(format!("gdbus {args:?}: {}", String::from_utf8_lossy(&out.stderr)))
+    }
+}
+
+/// `gdbus call`, which must succeed.
+fn gdbus(args: &[&str]) -> String {
+    gdbus_call(args).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The tray menu of the app `pid`, as a panel finds it: the item it
+/// registered with the tray host, and the menu's object.
+struct TrayMenu {
+    sender: String,
+    menu: String,
+}
+
+impl TrayMenu {
+    fn of(registered: &std::sync::mpsc::Receiver<String>, pid: u32) -> Self {
+        let started = Instant::now();
+        loop {
+            let left = Duration::from_secs(30).saturating_sub(started.elapsed());
+            let line = registered
+                .recv_timeout(left)
+                .unwrap_or_else(|_| panic!("the app (pid {pid}) registered no tray icon in 30 s"));
+            let mut words = line.split_whitespace().skip(1);
+            let (Some(sender), Some(item)) = (words.next(), words.next()) else {
+                continue;
+            };
+            // Another test's app may register with this host too (and be gone by now).
+            let owner = gdbus_call(&[
+                "-d",
+                "org.freedesktop.DBus",
+                "-o",
+                "/org/freedesktop/DBus",
+                "-m",
+                "org.freedesktop.DBus.GetConnectionUnixProcessID",
+                sender,
+            ]);
+            if owner.map(|o| o.trim().to_owned()) != Ok(format!("(uint32 {pid},)")) {
+                continue;
+            }
+            let menu = gdbus(&[
+                "-d",
+                sender,
+                "-o",
+                item,
+                "-m",
+                "org.freedesktop.DBus.Properties.Get",
+                "org.kde.StatusNotifierItem",
+                "Menu",
+            ]);
+            let menu = menu
+                .split('\'')
+                .nth(1)
+                .unwrap_or_else(|| panic!("no menu path in {menu}"))
+                .to_owned();
+            return Self {
+                sender: sender.to_owned(),
+                menu,
+            };
+        }
+    }
+
+    /// The menu's labels, in order.
+    fn labels(&self) -> Vec<(String, String)> {
+        let layout = gdbus(&[
+            "-d",
+            &self.sender,
+            "-o",
+            &self.menu,
+            "-m",
+            "com.canonical.dbusmenu.GetLayout",
+            "--",
+            "0",
+            "-1",
+            "['label']",
+        ]);
+        // Each item reads `(ID, {'label': <'TEXT'>}, [])`.
+        layout
+            .split("<(")
+            .skip(1)
+            .filter_map(|item| {
+                let (id, rest) = item.split_once(',')?;
+                let label = rest.split("<'").nth(1)?.split('\'').next()?;
+                Some((id.trim().to_owned(), label.to_owned()))
+            })
+            .collect()
+    }
+
+    /// Clicks the item labelled `label`.
+    fn click(&self, label: &str) {
+        let labels = self.labels();
+        let (id, _) = labels
+            .iter()
+            .find(|(_, l)| l == label)
+            .unwrap_or_else(|| panic!("no {label:?} in the tray menu: {labels:?}"));
+        gdbus(&[
+            "-d",
+            &self.sender,
+            "-o",
+            &self.menu,
+            "-m",
+            "com.canonical.dbusmenu.Event",
+            "--",
+            id,
+            "clicked",
+            "<0>",
+            "0",
+        ]);
+    }
+}
+
+/// `xdotool` on `display`; its output.
+fn xdotool(display: &str, args: &[&str]) -> String {
+    let out = Command::new("xdotool")
+        .args(args)
+        .env("DISPLAY", display)
+        .output()
+        .expect("xdotool is needed (apt-get install xdotool)");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The shown windows titled exactly `title`, at least 200 px wide: a tray
+/// icon's stand-in window (GTK's, when the tray host goes) may bear the
+/// app's name too.
+fn shown_windows(display: &str, title: &str) -> Vec<String> {
+    let pattern = format!("^{title}$");
+    xdotool(display, &["search", "--onlyvisible", "--name", &pattern])
+        .lines()
+        .filter(|id| {
+            let geometry = xdotool(display, &["getwindowgeometry", "--shell", id]);
+            geometry
+                .lines()
+                .find_map(|line| line.strip_prefix("WIDTH="))
+                .and_then(|w| w.trim().parse::<u32>().ok())
+                .is_some_and(|w| w >= 200)
+        })
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The shown window titled exactly `title`, once there is one (within 10 s).
+fn shown_window(display: &str, title: &str) -> String {
+    let started = Instant::now();
+    loop {
+        if let Some(id) = shown_windows(display, title).into_iter().next() {
+            return id;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "no window {title:?} showed"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// Waits until no window titled exactly `title` shows (within 10 s).
+fn hidden_window(display: &str, title: &str) {
+    let started = Instant::now();
+    while !shown_windows(display, title).is_empty() {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "the window {title:?} still shows"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// What window `id` shows, read from the X server (a window WebDriver does
+/// not drive, such as the quick-copy box).
+fn window_png(display: &str, id: &str) -> image::RgbImage {
+    use x11rb::protocol::xproto::{ConnectionExt as _, ImageFormat};
+    let (conn, _) = x11rb::connect(Some(display)).unwrap();
+    let window: u32 = id.trim().parse().unwrap();
+    let geometry = conn.get_geometry(window).unwrap().reply().unwrap();
+    let (width, height) = (geometry.width, geometry.height);
+    let shot = conn
+        .get_image(ImageFormat::Z_PIXMAP, window, 0, 0, width, height, !0)
+        .unwrap()
+        .reply()
+        .unwrap();
+    assert_eq!(shot.depth, 24, "a 24-bit screen is assumed");
+    // 32 bits a pixel, blue, green, red and a pad byte (Xvfb's little-endian layout).
+    image::RgbImage::from_fn(u32::from(width), u32::from(height), |x, y| {
+        let at = ((y * u32::from(width) + x) * 4) as usize;
+        image::Rgb([shot.data[at + 2], shot.data[at + 1], shot.data[at]])
+    })
+}
+
+/// Presses the quick-copy shortcut (Ctrl+Alt+K), types `text` into the box
+/// it shows, then presses `key`, which must close the box.
+fn in_quick_box(display: &str, text: &str, key: &str) {
+    xdotool(display, &["key", "ctrl+alt+k"]);
+    let quick = shown_window(display, "Twofold quick copy");
+    // No window manager gives it the focus under Xvfb.
+    xdotool(display, &["windowfocus", "--sync", &quick]);
+    xdotool(display, &["type", "--delay", "50", text]);
+    xdotool(display, &["key", key]);
+    hidden_window(display, "Twofold quick copy");
+}
+
+/// Asks window `id` to close, as a window manager's close button does
+/// (WM_DELETE_WINDOW); Xvfb has no window manager to do it.
+fn ask_to_close(display: &str, id: &str) {
+    use x11rb::protocol::xproto::{ClientMessageEvent, ConnectionExt as _, EventMask};
+    let (conn, _) = x11rb::connect(Some(display)).unwrap();
+    let atom = |name: &[u8]| conn.intern_atom(false, name).unwrap().reply().unwrap().atom;
+    let window: u32 = id.trim().parse().unwrap();
+    let event = ClientMessageEvent::new(
+        32,
+        window,
+        atom(b"WM_PROTOCOLS"),
+        [atom(b"WM_DELETE_WINDOW"), 0, 0, 0, 0],
+    );
+    conn.send_event(false, window, EventMask::NO_EVENT, event).unwrap();
+    // A round trip: the server has handled the request before the connection goes.
+    conn.get_input_focus().unwrap().reply().unwrap();
+}
+
+/// Watches who owns the X clipboard, to tell a code cleared by its owner
+/// from one merely gone with the process that held it.
+struct ClipboardOwner(x11rb::rust_connection::RustConnection);
+
+impl ClipboardOwner {
+    fn watch(display: &str) -> Self {
+        use x11rb::connection::Connection as _;
+        use x11rb::protocol::xfixes::{ConnectionExt as _, SelectionEventMask};
+        use x11rb::protocol::xproto::ConnectionExt as _;
+        let (conn, screen) = x11rb::connect(Some(display)).unwrap();
+        conn.xfixes_query_version(5, 0).unwrap().reply().unwrap();
+        let root = conn.setup().roots[screen].root;
+        let clipboard = conn.intern_atom(false, b"CLIPBOARD").unwrap().reply().unwrap().atom;
+        conn.xfixes_select_selection_input(
+            root,
+            clipboard,
+            SelectionEventMask::SET_SELECTION_OWNER
+                | SelectionEventMask::SELECTION_WINDOW_DESTROY
+                | SelectionEventMask::SELECTION_CLIENT_CLOSE,
+        )
+        .unwrap();
+        conn.flush().unwrap();
+        Self(conn)
+    }
+
+    /// What befell the clipboard first since [`Self::watch`] (within 10 s):
+    /// `cleared` (its owner gave it up), `died` (it went with its owner's
+    /// window or connection) or `taken` (another owner).
+    fn first_change(&self) -> &'static str {
+        use x11rb::connection::Connection as _;
+        use x11rb::protocol::Event;
+        use x11rb::protocol::xfixes::SelectionEvent;
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_secs(10) {
+            if let Some(Event::XfixesSelectionNotify(e)) = self.0.poll_for_event().unwrap() {
+                return match e.subtype {
+                    SelectionEvent::SET_SELECTION_OWNER if e.owner == 0 => "cleared",
+                    SelectionEvent::SET_SELECTION_OWNER => "taken",
+                    _ => "died",
+                };
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        "unchanged"
+    }
+}
+
+#[tokio::test]
+async fn tray_quick_copy_and_leaving_by_quit_or_signal_clear_the_clipboard() {
+    const BANK: &str = "MJQW423JNZTS2Y3PMRSS2YLMNFRWKIJB";
+    const MAIL: &str = "NVQWS3BNMNXWIZJNMJXWEIJBEEQSCIJB";
+    let (_x, display) = xvfb();
+    let dir = scratch("tray");
+    let vault = dir.join("vault.json");
+    let (_host, registered) = tray_host();
+    let (_driver, client) = app(&display, &vault).await;
+    let pid = app_on(&vault);
+    async {
+        click(&client, "#create").await;
+        add_by_uri(&client, "Bank", "alice", BANK).await;
+        rows(&client, 1).await;
+        click(&client, "#show-add").await;
+        add_by_uri(&client, "Mail", "bob", MAIL).await;
+        rows(&client, 2).await;
+
+        // The tray: Show, Lock and Quit, as a panel lists them.
+        let tray = TrayMenu::of(&registered, pid);
+        let labels: Vec<String> = tray.labels().into_iter().map(|(_, label)| label).collect();
+        assert_eq!(labels, ["Show Twofold", "Lock", "Quit"]);
+        tray.click("Lock");
+        wait_for(&client, "#unlock-keychain").await;
+        click(&client, "#unlock-keychain").await;
+        rows(&client, 2).await;
+
+        // Settings: a shortcut that is no shortcut is refused at its field;
+        // then Ctrl+Alt+K, and closing into the tray.
+        click(&client, "#show-settings").await;
+        fill(&client, "#pref-quick-shortcut", "K").await;
+        click(&client, "#save-settings").await;
+        text_shows(&client, "#pref-quick-error", "needs Ctrl, Alt or Super").await;
+        fill(&client, "#pref-quick-shortcut", "Ctrl+Alt+K").await;
+        click(&client, "#pref-close-to-tray").await;
+        // Copied codes stay, so that what each step copied can be checked.
+        fill(&client, "#clipboard-seconds", "0").await;
+        click(&client, "#save-settings").await;
+        status_shows(&client, "Settings saved").await;
+        let saved: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(dir.join("preferences.json")).unwrap()).unwrap();
+        assert_eq!(saved["quickShortcut"], "Ctrl+Alt+K");
+        assert_eq!(saved["closeToTray"], true);
+
+        // The shortcut, pressed anywhere: the box shows over everything;
+        // typing filters, Enter copies the code of the one left, and the box goes.
+        in_quick_box(&display, "mail", "Return");
+        let code = copied(&display).await;
+        assert!(
+            totp_around(&["--totp"], MAIL).contains(&code),
+            "the box copied {code:?}, not Mail's code"
+        );
+
+        // Escape closes it, copying nothing.
+        in_quick_box(&display, "bank", "Escape");
+        assert_eq!(clipboard(&display), code, "Escape changed the clipboard");
+
+        // Closing the window keeps the app in the tray; Show brings it back.
+        let main = shown_window(&display, "Twofold");
+        ask_to_close(&display, &main);
+        hidden_window(&display, "Twofold");
+        assert!(
+            running(pid),
+            "closing the window quit the app, though it was to stay in the tray"
+        );
+        tray.click("Show Twofold");
+        shown_window(&display, "Twofold");
+
+        // Locked, the box says so; the command a desktop's own shortcut
+        // runs opens it too, and Enter brings up the window to unlock.
+        tray.click("Lock");
+        wait_for(&client, "#unlock-keychain").await;
+        let main = shown_window(&display, "Twofold");
+        ask_to_close(&display, &main);
+        hidden_window(&display, "Twofold");
+        let handed = Command::new(env!("CARGO_BIN_EXE_twofold-desktop"))
+            .arg("--quick")
+            .env("DISPLAY", &display)
+            .env("TWOFOLD_VAULT", &vault)
+            .status()
+            .unwrap();
+        assert!(handed.success(), "twofold-desktop --quick failed: {handed}");
+        let quick = shown_window(&display, "Twofold quick copy");
+        xdotool(&display, &["windowfocus", "--sync", &quick]);
+        xdotool(&display, &["key", "Return"]);
+        hidden_window(&display, "Twofold quick copy");
+        shown_window(&display, "Twofold");
+        // The lock cleared the code; the locked box copied nothing.
+        assert_eq!(clipboard(&display), "", "the clipboard after a lock and the locked box");
+        click(&client, "#unlock-keychain").await;
+        rows(&client, 2).await;
+
+        // Quit in the tray: the code copied last is cleared by the app
+        // itself, not merely lost with it.
+        click_row(&client, "Bank", None).await;
+        let bank = copied(&display).await;
+        assert!(totp_around(&["--totp"], BANK).contains(&bank), "copied {bank:?}");
+        let owner = ClipboardOwner::watch(&display);
+        tray.click("Quit");
+        ends(pid);
+        assert_eq!(owner.first_change(), "cleared");
+        assert_eq!(clipboard(&display), "");
+    }
+    .await;
+    let _ = client.close().await;
+    log_holds_none_of(&dir, &[BANK, MAIL]);
+}
+
+#[tokio::test]
+async fn sigterm_and_closing_the_window_lock_and_clear_the_clipboard() {
+    let (_x, display) = xvfb();
+    let dir = scratch("leaving");
+    let vault = dir.join("vault.json");
+    // First the window's close button (no tray wanted), then SIGTERM, as a
+    // session ends.
+    for leaving in ["close", "SIGTERM"] {
+        let (_driver, client) = app(&display, &vault).await;
+        let pid = app_on(&vault);
+        async {
+            if leaving == "close" {
+                click(&client, "#create").await;
+                add_by_uri(&client, "Bank", "alice", ACME).await;
+            }
+            rows(&client, 1).await;
+            click_row(&client, "Bank", None).await;
+            let code = copied(&display).await;
+            assert!(totp_around(&["--totp"], ACME).contains(&code), "copied {code:?}");
+            let owner = ClipboardOwner::watch(&display);
+            if leaving == "close" {
+                ask_to_close(&display, &shown_window(&display, "Twofold"));
+            } else {
+                let killed = Command::new("kill").args(["-TERM", &pid.to_string()]).status().unwrap();
+                assert!(killed.success());
+            }
+            ends(pid);
+            assert_eq!(owner.first_change(), "cleared", "{leaving}");
+            assert_eq!(clipboard(&display), "", "{leaving}");
+        }
+        .await;
+        let _ = client.close().await;
+    }
+}
+
 #[tokio::test]
 async fn a_missing_vault_whose_backup_is_there_is_not_created_over_it() {
     let (_x, display) = xvfb();
@@ -1765,6 +2256,27 @@ async fn screenshots_for_docs() {
         frames_flow(&client, 3).await;
         at_widths(&client, format!("camera-{variant}")).await;
         click(&client, "#close-camera").await;
+        // Settings' desktop part, and the quick-copy box its shortcut opens.
+        click(&client, "#show-settings").await;
+        fill(&client, "#pref-quick-shortcut", "Ctrl+Alt+K").await;
+        js(
+            &client,
+            "document.getElementById('pref-quick-line').scrollIntoView({block: 'end'}); return null",
+        )
+        .await;
+        at_widths(&client, format!("settings-desktop-{variant}")).await;
+        click(&client, "#save-settings").await;
+        status_shows(&client, "Settings saved").await;
+        xdotool(&display, &["key", "ctrl+alt+k"]);
+        let quick = shown_window(&display, "Twofold quick copy");
+        xdotool(&display, &["windowfocus", "--sync", &quick]);
+        xdotool(&display, &["type", "--delay", "50", "g"]);
+        tokio::time::sleep(Duration::from_millis(800)).await;
+        window_png(&display, &quick)
+            .save(docs.join(format!("quick-{variant}.png")))
+            .unwrap();
+        xdotool(&display, &["key", "Escape"]);
+        hidden_window(&display, "Twofold quick copy");
         // A clicked link, handed over by a second launch: what it holds,
         // before anything is added; then one that waits for the unlock.
         let linked = format!("otpauth://totp/Linked:lin@example.com?secret={LINKED}&issuer=Linked");

@@ -154,11 +154,18 @@ export interface Keys {
   password: boolean;
 }
 
-/** Preferences kept outside the vault (they apply before it is unlocked). */
+/**
+ * Preferences kept outside the vault (they apply before it is unlocked);
+ * `quickShortcut` is the quick-copy box's global shortcut (`Ctrl+Alt+K`) or
+ * none, and `tray` says whether the app has a tray icon (read only).
+ */
 export interface Preferences {
   theme: "system" | "light" | "dark";
   askPasswordAfterLock: boolean;
   hideCodes: boolean;
+  closeToTray: boolean;
+  quickShortcut: string | null;
+  tray: boolean;
 }
 
 /** Any rejection as an AppError: the app sends one, but a plugin or the webview may reject with a string or an Error. */
@@ -369,6 +376,26 @@ export function setPreferences(preferences: Preferences): Promise<void> {
 /** Calls `cb` whenever a link reaches the app (a clicked otpauth:// link); resolves to the unsubscribe. */
 export function onLinks(cb: () => void): Promise<() => void> {
   return listen<null>("links", () => cb());
+}
+
+/** The quick-copy box's page is ready: the app shows it (its own command). */
+export function quickReady(): Promise<void> {
+  return invoke("quick_ready");
+}
+
+/** Hides the quick-copy box (its own command). */
+export function quickClose(): Promise<void> {
+  return invoke("quick_close");
+}
+
+/** Hides the quick-copy box and brings up the main window, to unlock it. */
+export function showMain(): Promise<void> {
+  return invoke("show_main");
+}
+
+/** Calls `cb` each time the quick-copy box is shown. */
+export function onQuickShown(cb: () => void): Promise<() => void> {
+  return listen<null>("quick-shown", () => cb());
 }
 
 /** Calls `cb` whenever the vault locks (button, idle timer); resolves to the unsubscribe. */

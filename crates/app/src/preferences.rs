@@ -37,6 +37,11 @@ pub struct Preferences {
     /// by an unlock with the password. Kept in the file so that restarting
     /// the app does not turn a lock into a one-click keychain open.
     pub password_needed: bool,
+    /// Closing the window keeps the app in the tray (where there is one).
+    pub close_to_tray: bool,
+    /// The global shortcut that opens the quick-copy box, as the user wrote
+    /// it (`Ctrl+Alt+K`); none: no shortcut.
+    pub quick_shortcut: Option<String>,
 }
 
 impl Preferences {
@@ -98,9 +103,15 @@ mod tests {
             ask_password_after_lock: true,
             hide_codes: true,
             password_needed: true,
+            close_to_tray: true,
+            quick_shortcut: Some("Ctrl+Alt+K".into()),
         };
         save_preferences(&path, &chosen).unwrap();
         assert_eq!(load_preferences(&path).unwrap(), chosen);
+        // A file from before the tray and the shortcut reads with both off.
+        std::fs::write(&path, b"{\"theme\": \"dark\", \"hideCodes\": true}").unwrap();
+        let older = load_preferences(&path).unwrap();
+        assert!(older.hide_codes && !older.close_to_tray && older.quick_shortcut.is_none());
         assert!(!chosen.keychain_allowed());
 
         std::fs::write(&path, b"{\"theme\": \"purple\"}").unwrap();

@@ -9,6 +9,7 @@
 pub(crate) mod accounts;
 pub(crate) mod add;
 pub(crate) mod capture;
+pub(crate) mod desktop;
 pub(crate) mod exchange;
 pub(crate) mod offers;
 pub(crate) mod settings;

@@ -7,7 +7,9 @@ use twofold_vault::SystemKeychain;
 use zeroize::Zeroizing;
 
 use super::{blocking, reply};
+use crate::desktop::Tray;
 use crate::error::AppError;
+use crate::quick::Shortcut;
 use crate::session::{Session, given};
 use crate::view::{Keys, Preferences, Settings};
 
@@ -53,11 +55,14 @@ pub(crate) fn set_settings(session: State<'_, Session>, settings: Settings) -> R
 /// The app's preferences (theme, codes hidden, the password after a lock);
 /// they are read while locked too.
 #[tauri::command(async)]
-pub(crate) fn preferences(session: State<'_, Session>) -> Result<Preferences, AppError> {
+pub(crate) fn preferences(session: State<'_, Session>, tray: State<'_, Tray>) -> Result<Preferences, AppError> {
     reply(session.preferences().map(|p| Preferences {
         theme: p.theme,
         ask_password_after_lock: p.ask_password_after_lock,
         hide_codes: p.hide_codes,
+        close_to_tray: p.close_to_tray,
+        quick_shortcut: p.quick_shortcut,
+        tray: tray.exists(),
     }))
 }
 
@@ -65,9 +70,11 @@ pub(crate) fn preferences(session: State<'_, Session>) -> Result<Preferences, Ap
 /// while locked, and changes them only in Settings), and under its lock, so
 /// that a lock's mark and a change never overwrite each other. Asking for
 /// the password after a lock needs a password slot: a lock must not shut
-/// the user out.
+/// the user out. A new quick-copy shortcut is taken first: one another app
+/// holds is refused, and nothing is saved.
 #[tauri::command(async)]
-pub(crate) fn set_preferences(session: State<'_, Session>, preferences: Preferences) -> Result<(), AppError> {
+pub(crate) fn set_preferences(app: AppHandle, preferences: Preferences) -> Result<(), AppError> {
+    let session = app.state::<Session>();
     reply(session.with_vault(|vault| {
         let mut kept = session.preferences()?;
         if preferences.ask_password_after_lock && !vault.has_password() {
@@ -80,6 +87,14 @@ pub(crate) fn set_preferences(session: State<'_, Session>, preferences: Preferen
         kept.hide_codes = preferences.hide_codes;
         kept.ask_password_after_lock = preferences.ask_password_after_lock;
         kept.password_needed &= kept.ask_password_after_lock;
+        kept.close_to_tray = preferences.close_to_tray;
+        let shortcut = preferences
+            .quick_shortcut
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty());
+        app.state::<Shortcut>().set(&app, shortcut)?;
+        kept.quick_shortcut = shortcut.map(str::to_owned);
         session.set_preferences(&kept)
     }))
 }

@@ -1,5 +1,6 @@
 // Settings: the vault's keys (keychain, password), what a lock asks for, the
-// theme, hidden codes, how long a copied code stays, and the idle lock.
+// theme, hidden codes, how long a copied code stays, the idle lock, the
+// tray and the quick-copy shortcut.
 import * as api from "../api";
 import { button, el, type View } from "../dom";
 import { keysState, keysTrouble, passwordProblem, removePasswordBlocked } from "../import-model";
@@ -79,6 +80,28 @@ export function settingsPanel(host: PanelHost, current: api.Settings, keys: api.
     wrap.append(input);
     return { input, wrap };
   };
+  const toTray = el("input", { id: "pref-close-to-tray", type: "checkbox", "aria-describedby": "pref-tray-line" });
+  toTray.checked = prefs.closeToTray && prefs.tray;
+  toTray.disabled = !prefs.tray;
+  const toTrayLabel = el("label", { class: "check" });
+  toTrayLabel.append(toTray, " Close to the tray");
+  const trayLine = el(
+    "p",
+    { id: "pref-tray-line", class: "muted" },
+    prefs.tray
+      ? "Closing the window leaves Twofold running: Show, Lock and Quit are in its tray icon's menu, and launching it again brings the window back."
+      : "No tray icon could be made here (libayatana-appindicator3 is missing): closing the window quits Twofold.",
+  );
+  const shortcut = el("input", { id: "pref-quick-shortcut", type: "text", placeholder: "Ctrl+Alt+K", autocomplete: "off", spellcheck: "false", "aria-describedby": "pref-quick-error pref-quick-line" });
+  shortcut.value = prefs.quickShortcut ?? "";
+  const shortcutLabel = el("label", {}, "Quick-copy shortcut (empty = none) ");
+  shortcutLabel.append(shortcut);
+  const shortcutError = el("span", { id: "pref-quick-error", class: "error field-error", role: "alert" });
+  const shortcutLine = el(
+    "p",
+    { id: "pref-quick-line", class: "muted" },
+    "Opens a search box over any window: type to filter, Enter copies the code. In a Wayland session, bind the command twofold-desktop --quick to a key in your desktop's settings instead.",
+  );
   const clipboard = number("clipboard-seconds", "Clear the clipboard after (seconds, 0 = never)", current.clipboardSeconds);
   const idle = number("auto-lock-minutes", "Lock after idle (minutes, 0 = never)", current.autoLockMinutes);
   const error = el("p", { id: "settings-error", class: "error", role: "alert" });
@@ -95,6 +118,12 @@ export function settingsPanel(host: PanelHost, current: api.Settings, keys: api.
     hideLabel,
     el("h3", {}, "Clipboard"),
     clipboard.wrap,
+    el("h3", {}, "Desktop"),
+    toTrayLabel,
+    trayLine,
+    shortcutLabel,
+    shortcutError,
+    shortcutLine,
     actions,
     error,
   );
@@ -255,7 +284,12 @@ export function settingsPanel(host: PanelHost, current: api.Settings, keys: api.
       theme: theme.value as api.Preferences["theme"],
       askPasswordAfterLock: keys.password && ask.checked,
       hideCodes: hide.checked,
+      closeToTray: toTray.checked,
+      quickShortcut: shortcut.value.trim() || null,
+      tray: prefs.tray,
     };
+    shortcutError.textContent = "";
+    shortcut.removeAttribute("aria-invalid");
     try {
       await api.setSettings(settings);
       await api.setPreferences(preferences);
@@ -264,7 +298,10 @@ export function settingsPanel(host: PanelHost, current: api.Settings, keys: api.
       setStatus("Settings saved");
       host.close();
     } catch (err) {
-      if (alive) showError(api.messageOf(err));
+      if (!alive) return;
+      const problem = api.errorOf(err);
+      if (problem.field === "quickShortcut") fieldWrong(shortcut, shortcutError, problem.message);
+      else showError(problem.message);
     }
   });
 

@@ -17,7 +17,7 @@ import { screenPanel } from "../panels/screen";
 import { settingsPanel } from "../panels/settings";
 import { setStatus, showError, toastRegion } from "../status";
 import { applyTheme } from "../theme";
-import { buildRow, labelsOf, updateRow, type DrawnRow } from "./rows";
+import { buildRow, labelsOf, matchesSearch, updateRow, type DrawnRow } from "./rows";
 
 export interface ListScreen extends View {
   /** Adds the accounts in a dropped or pasted image's QR codes. */
@@ -268,8 +268,7 @@ export function listScreen(nav: ListNav, note = "", opening: ListOpening = null)
 
   /** The rows the search and the group filter let through, in list order. */
   function visible(): api.Row[] {
-    const needle = filter.toLowerCase();
-    return rows.filter((r) => `${r.issuer} ${r.name}`.toLowerCase().includes(needle) && (!group || r.group === group));
+    return rows.filter((r) => matchesSearch(r, filter) && (!group || r.group === group));
   }
 
   /** The selected row among `shown`: the one last chosen, else the first. */

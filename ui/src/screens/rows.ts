@@ -34,6 +34,11 @@ export interface CodeView {
 /** Circumference of the ring's circle (r = 15). */
 const RING = 94.25;
 
+/** Whether the row's issuer or name holds `filter`, in any case (the list's search and the quick-copy box's). */
+export function matchesSearch(r: Pick<Row, "issuer" | "name">, filter: string): boolean {
+  return `${r.issuer} ${r.name}`.toLowerCase().includes(filter.trim().toLowerCase());
+}
+
 /** The part of a row that, when it changes, means the row is drawn anew (its icon too, once the icons arrive). */
 export function labelsOf(r: Row): string {
   return JSON.stringify([r.issuer, r.name, r.group, r.favourite, r.kind, iconKey(iconOf(r.issuer, r.name, r.icon))]);

@@ -1,0 +1,197 @@
+//! The quick-copy box: a small window over the others, opened by a global
+//! shortcut (or by `twofold-desktop --quick`), where typing filters the
+//! accounts and Enter copies a code. It is made once, on its first opening,
+//! and then only shown and hidden: a webview costs time and memory to start.
+//!
+//! The shortcut is an X11 key grab (`global-hotkey`): a Wayland compositor
+//! lets no app grab keys, so there the user binds `twofold-desktop --quick`
+//! in the desktop's own keyboard settings instead.
+
+use std::str::FromStr as _;
+use std::sync::Mutex;
+
+use global_hotkey::hotkey::{HotKey, Modifiers};
+use global_hotkey::{GlobalHotKeyEvent, GlobalHotKeyManager, HotKeyState};
+use tauri::{AppHandle, Manager as _, WebviewUrl, WebviewWindowBuilder};
+
+use crate::error::AppError;
+
+/// The quick-copy window's label (its capability names it).
+pub(crate) const LABEL: &str = "quick";
+
+/// The argument that opens the box in the running app.
+pub(crate) const ARG: &str = "--quick";
+
+/// The shortcut now grabbed, and the grabber (made at the first shortcut:
+/// it keeps an X connection and a thread).
+#[derive(Default)]
+pub(crate) struct Shortcut(Mutex<Grab>);
+
+#[derive(Default)]
+struct Grab {
+    manager: Option<GlobalHotKeyManager>,
+    hotkey: Option<HotKey>,
+}
+
+/// An error about the shortcut field of Settings.
+fn about_shortcut(kind: &'static str, message: impl Into<String>) -> AppError {
+    let mut error = AppError::new(kind, message);
+    error.field = Some("quickShortcut");
+    error
+}
+
+/// What to say when the shortcut cannot be grabbed in this session.
+fn wayland() -> AppError {
+    about_shortcut(
+        "unsupported",
+        "a Wayland session lets no app take a global shortcut; leave this empty and bind the command \
+         `twofold-desktop --quick` to a key in your desktop's keyboard settings",
+    )
+}
+
+/// `text` as a shortcut: modifiers, then one key, with Ctrl, Alt or Super
+/// among them (a bare key or Shift+key would be taken from every app's typing).
+pub(crate) fn parse(text: &str) -> Result<HotKey, AppError> {
+    let invalid = |why: &str| {
+        about_shortcut(
+            "invalid",
+            format!("{why}; write it like Ctrl+Alt+K (modifiers, then one key)"),
+        )
+    };
+    let hotkey = HotKey::from_str(text.trim()).map_err(|_| invalid(&format!("\"{text}\" is not a shortcut")))?;
+    if !hotkey
+        .mods
+        .intersects(Modifiers::CONTROL | Modifiers::ALT | Modifiers::SUPER)
+    {
+        return Err(invalid(
+            "a shortcut needs Ctrl, Alt or Super, or it would take that key from every app",
+        ));
+    }
+    Ok(hotkey)
+}
+
+impl Shortcut {
+    /// Grabs `wanted` (none: lets go of the present one), then lets go of
+    /// the one before. Refused in a Wayland session, and when another app
+    /// holds that shortcut; the one before then stays.
+    pub(crate) fn set(&self, app: &AppHandle, wanted: Option<&str>) -> Result<(), AppError> {
+        let wanted = wanted.map(str::trim).filter(|w| !w.is_empty()).map(parse).transpose()?;
+        let mut grab = self.0.lock()?;
+        if wanted.map(|h| h.id()) == grab.hotkey.map(|h| h.id()) {
+            return Ok(());
+        }
+        if wanted.is_some() && crate::capture::screen::wayland_session() {
+            return Err(wayland());
+        }
+        if grab.manager.is_none() && wanted.is_some() {
+            let manager = GlobalHotKeyManager::new()
+                .map_err(|e| AppError::new("unsupported", format!("global shortcuts cannot be used here: {e}")))?;
+            let app = app.clone();
+            GlobalHotKeyEvent::set_event_handler(Some(move |event: GlobalHotKeyEvent| {
+                if event.state() == HotKeyState::Pressed {
+                    toggle(&app);
+                }
+            }));
+            grab.manager = Some(manager);
+        }
+        let Some(manager) = grab.manager.as_ref() else {
+            return Ok(());
+        };
+        if let Some(hotkey) = wanted {
+            manager.register(hotkey).map_err(|e| match e {
+                global_hotkey::Error::AlreadyRegistered(_) => about_shortcut(
+                    "invalid",
+                    format!(
+                        "another app already uses {}; pick another shortcut",
+                        hotkey.into_string()
+                    ),
+                ),
+                e => about_shortcut("invalid", format!("the shortcut cannot be taken: {e}")),
+            })?;
+        }
+        if let Some(old) = grab.hotkey {
+            let _ = manager.unregister(old);
+        }
+        grab.hotkey = wanted;
+        Ok(())
+    }
+}
+
+/// Grabs the shortcut of the preferences at start; a shortcut that cannot
+/// be taken now (another app holds it, a Wayland session) is left for the
+/// user to see in Settings, not a reason to fail the start.
+pub(crate) fn start(app: &AppHandle, shortcut: Option<&str>) {
+    if let Err(e) = app.state::<Shortcut>().set(app, shortcut) {
+        eprintln!("twofold: the quick-copy shortcut is off: {}", e.message);
+    }
+}
+
+/// Shows the box and gives it the keyboard, or hides it when it is
+/// showing. Made on first use, it shows once its page is ready
+/// ([`ready`]), so that no key typed into it is lost to a page still loading.
+pub(crate) fn toggle(app: &AppHandle) {
+    if let Some(window) = app.get_webview_window(LABEL) {
+        if window.is_visible().unwrap_or(false) {
+            let _ = window.hide();
+        } else {
+            show(&window);
+        }
+        return;
+    }
+    let window = WebviewWindowBuilder::new(app, LABEL, WebviewUrl::App("quick.html".into()))
+        .title("Twofold quick copy")
+        .inner_size(380.0, 360.0)
+        .resizable(false)
+        .decorations(false)
+        .always_on_top(true)
+        .skip_taskbar(true)
+        .center()
+        .visible(false)
+        .build();
+    if let Err(e) = window {
+        eprintln!("twofold: the quick-copy box cannot open: {e}");
+    }
+}
+
+/// The box's page has loaded and drawn the accounts: it shows.
+pub(crate) fn ready(app: &AppHandle) {
+    if let Some(window) = app.get_webview_window(LABEL) {
+        show(&window);
+    }
+}
+
+/// Brings `window` up and focused; the page hears of it (`quick-shown`) to
+/// read the accounts again.
+fn show(window: &tauri::WebviewWindow) {
+    use tauri::Emitter as _;
+    let _ = window.center();
+    let _ = window.show();
+    let _ = window.set_focus();
+    let _ = window.emit_to(LABEL, "quick-shown", ());
+}
+
+/// Hides the box, if it exists.
+pub(crate) fn hide(app: &AppHandle) {
+    if let Some(window) = app.get_webview_window(LABEL) {
+        let _ = window.hide();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    #[test]
+    fn a_shortcut_needs_a_modifier_that_typing_does_not_use() {
+        let hotkey = parse("Ctrl+Alt+K").unwrap();
+        assert_eq!(hotkey.mods, Modifiers::CONTROL | Modifiers::ALT);
+        assert!(parse(" super+shift+space ").is_ok());
+        for refused in ["K", "Shift+K", "Ctrl+", "Ctrl+Alt", "Ctrl+Nope", ""] {
+            let e = parse(refused).unwrap_err();
+            assert_eq!(e.field, Some("quickShortcut"), "{refused}");
+            assert!(e.message.contains("Ctrl+Alt+K"), "{refused}: {}", e.message);
+        }
+    }
+}
