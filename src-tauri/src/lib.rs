@@ -58,6 +58,8 @@ pub fn run() {
     let (links, closing) = instance::start(&path, links::of_this_launch(), quick);
     #[cfg(not(target_os = "linux"))]
     let (links, closing) = (Links::new(links::of_this_launch()), None);
+    // A later launch reaches this one (and shows its window) only through the instance's socket.
+    let relaunch_shows = closing.is_some();
     let app = tauri::Builder::default()
         .manage(Session::new(path))
         .manage(links)
@@ -73,6 +75,7 @@ pub fn run() {
         .setup(move |app| {
             app.state::<Links>().attach(app.handle().clone());
             desktop::make_tray(app.handle());
+            app.state::<Tray>().set_relaunch_shows(relaunch_shows);
             #[cfg(target_os = "linux")]
             desktop::exit_on_signals(app.handle());
             let shortcut = app.state::<Session>().preferences().ok().and_then(|p| p.quick_shortcut);
@@ -104,6 +107,7 @@ pub fn run() {
             #[cfg(target_os = "linux")]
             if let Some(window) = app.get_webview_window("main") {
                 webview::allow_camera(&window)?;
+                desktop::keyboard_when_shown(&window);
             }
             Ok(())
         })
@@ -191,41 +195,52 @@ mod tests {
             .collect()
     }
 
-    /// The commands a capability file grants.
+    /// What a capability file grants: its permissions, as written.
     fn granted(file: &str) -> Vec<String> {
         let capability: serde_json::Value = serde_json::from_str(file).unwrap();
         capability["permissions"]
             .as_array()
             .unwrap()
             .iter()
-            .filter_map(|p| p.as_str())
-            .filter_map(|p| p.strip_prefix("allow-"))
-            .map(|p| p.replace('-', "_"))
+            .map(|p| p.as_str().unwrap().to_owned())
+            .collect()
+    }
+
+    /// The permissions that let a window call `commands`, then hear the app's events.
+    fn allowing(commands: &[&str]) -> Vec<String> {
+        commands
+            .iter()
+            .map(|c| format!("allow-{}", c.replace('_', "-")))
+            .chain([
+                "core:event:allow-listen".to_owned(),
+                "core:event:allow-unlisten".to_owned(),
+            ])
             .collect()
     }
 
     #[test]
     fn the_handler_and_the_capabilities_list_exactly_the_commands_of_ipc_rs() {
         assert_eq!(handled(), COMMANDS, "generate_handler! and ipc::COMMANDS differ");
-        // The main window: every command but the quick-copy box's own.
+        // The main window: every command but the quick-copy box's own, and no other permission.
         let main: Vec<&str> = COMMANDS
             .iter()
             .copied()
             .filter(|c| !["quick_ready", "quick_close", "show_main"].contains(c))
             .collect();
-        assert_eq!(granted(include_str!("../capabilities/default.json")), main);
+        assert_eq!(granted(include_str!("../capabilities/default.json")), allowing(&main));
         // The quick-copy box: reading rows and copying, nothing that changes the vault.
         assert_eq!(
             granted(include_str!("../capabilities/quick.json")),
-            [
+            allowing(&[
                 "status",
                 "accounts",
                 "copy",
                 "activity",
+                "preferences",
                 "quick_ready",
                 "quick_close",
                 "show_main"
-            ]
+            ])
         );
     }
 }

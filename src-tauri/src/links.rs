@@ -154,11 +154,10 @@ impl Links {
 
     /// A later launch handed `links` (maybe none): they wait, the window
     /// comes to the front, and the page hears of it (the `links` event,
-    /// with no payload: it asks for what they hold).
+    /// with no payload: it asks for what they hold). A launch with
+    /// `--quick` ([`crate::quick::ARG`]) opens or closes the quick-copy box,
+    /// and brings the window up only if it brought links too.
     #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
-    ///
-    /// A launch with `--quick` ([`crate::quick::ARG`]) opens or closes the
-    /// quick-copy box instead of bringing the window up.
     pub(crate) fn arrived(&self, mut links: Vec<Zeroizing<String>>) {
         let quick = links.iter().any(|line| line.as_str() == crate::quick::ARG);
         links.retain(|line| line.as_str() != crate::quick::ARG);
@@ -166,7 +165,8 @@ impl Links {
         self.push(links);
         let Some(app) = self.app.get() else { return };
         if quick {
-            crate::quick::toggle(app);
+            let handle = app.clone();
+            let _ = app.run_on_main_thread(move || crate::quick::toggle(&handle));
         }
         if any || !quick {
             crate::desktop::show_main(app);

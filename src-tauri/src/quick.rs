@@ -31,6 +31,8 @@ pub(crate) struct Shortcut(Mutex<Grab>);
 struct Grab {
     manager: Option<GlobalHotKeyManager>,
     hotkey: Option<HotKey>,
+    /// Why the shortcut of the preferences is not grabbed, if it is not.
+    problem: Option<String>,
 }
 
 /// An error about the shortcut field of Settings.
@@ -72,29 +74,54 @@ pub(crate) fn parse(text: &str) -> Result<HotKey, AppError> {
 
 impl Shortcut {
     /// Grabs `wanted` (none: lets go of the present one), then lets go of
-    /// the one before. Refused in a Wayland session, and when another app
+    /// the one before. Refused outside an X11 session, and when another app
     /// holds that shortcut; the one before then stays.
     pub(crate) fn set(&self, app: &AppHandle, wanted: Option<&str>) -> Result<(), AppError> {
         let wanted = wanted.map(str::trim).filter(|w| !w.is_empty()).map(parse).transpose()?;
         let mut grab = self.0.lock()?;
-        if wanted.map(|h| h.id()) == grab.hotkey.map(|h| h.id()) {
+        let result = grab.take(app, wanted);
+        grab.problem = result.as_ref().err().map(|e| e.message.clone());
+        result
+    }
+
+    /// Why the shortcut of the preferences is not grabbed, if it is not.
+    pub(crate) fn problem(&self) -> Option<String> {
+        self.0.lock().ok().and_then(|grab| grab.problem.clone())
+    }
+}
+
+impl Grab {
+    fn take(&mut self, app: &AppHandle, wanted: Option<HotKey>) -> Result<(), AppError> {
+        if wanted.map(|h| h.id()) == self.hotkey.map(|h| h.id()) {
             return Ok(());
         }
-        if wanted.is_some() && crate::capture::screen::wayland_session() {
-            return Err(wayland());
+        if wanted.is_some() {
+            if crate::capture::screen::wayland_session() {
+                return Err(wayland());
+            }
+            // global-hotkey's thread quits unheard when it finds no X server.
+            if std::env::var_os("DISPLAY").is_none() {
+                return Err(about_shortcut(
+                    "unsupported",
+                    "a global shortcut needs an X11 display (DISPLAY is not set)",
+                ));
+            }
         }
-        if grab.manager.is_none() && wanted.is_some() {
+        if self.manager.is_none() && wanted.is_some() {
             let manager = GlobalHotKeyManager::new()
                 .map_err(|e| AppError::new("unsupported", format!("global shortcuts cannot be used here: {e}")))?;
             let app = app.clone();
             GlobalHotKeyEvent::set_event_handler(Some(move |event: GlobalHotKeyEvent| {
                 if event.state() == HotKeyState::Pressed {
-                    toggle(&app);
+                    // Windows are shown on the main thread; this is the grabber's own,
+                    // which must stay free to answer (un)registering.
+                    let handle = app.clone();
+                    let _ = app.run_on_main_thread(move || toggle(&handle));
                 }
             }));
-            grab.manager = Some(manager);
+            self.manager = Some(manager);
         }
-        let Some(manager) = grab.manager.as_ref() else {
+        let Some(manager) = self.manager.as_ref() else {
             return Ok(());
         };
         if let Some(hotkey) = wanted {
@@ -109,29 +136,30 @@ impl Shortcut {
                 e => about_shortcut("invalid", format!("the shortcut cannot be taken: {e}")),
             })?;
         }
-        if let Some(old) = grab.hotkey {
+        if let Some(old) = self.hotkey {
             let _ = manager.unregister(old);
         }
-        grab.hotkey = wanted;
+        self.hotkey = wanted;
         Ok(())
     }
 }
 
 /// Grabs the shortcut of the preferences at start; a shortcut that cannot
-/// be taken now (another app holds it, a Wayland session) is left for the
-/// user to see in Settings, not a reason to fail the start.
+/// be taken now (another app holds it, a Wayland session) is shown in
+/// Settings with why ([`Shortcut::problem`]), not a reason to fail the start.
 pub(crate) fn start(app: &AppHandle, shortcut: Option<&str>) {
     if let Err(e) = app.state::<Shortcut>().set(app, shortcut) {
         eprintln!("twofold: the quick-copy shortcut is off: {}", e.message);
     }
 }
 
-/// Shows the box and gives it the keyboard, or hides it when it is
-/// showing. Made on first use, it shows once its page is ready
-/// ([`ready`]), so that no key typed into it is lost to a page still loading.
+/// Shows the box and gives it the keyboard, or hides it when it has the
+/// keyboard already; on the main thread. Made on first use, it shows once
+/// its page is ready ([`ready`]), so that no key typed into it is lost to
+/// a page still loading.
 pub(crate) fn toggle(app: &AppHandle) {
     if let Some(window) = app.get_webview_window(LABEL) {
-        if window.is_visible().unwrap_or(false) {
+        if window.is_visible().unwrap_or(false) && window.is_focused().unwrap_or(false) {
             let _ = window.hide();
         } else {
             show(&window);
@@ -148,25 +176,28 @@ pub(crate) fn toggle(app: &AppHandle) {
         .center()
         .visible(false)
         .build();
-    if let Err(e) = window {
-        eprintln!("twofold: the quick-copy box cannot open: {e}");
+    match window {
+        #[cfg(target_os = "linux")]
+        Ok(window) => crate::desktop::keyboard_when_shown(&window),
+        #[cfg(not(target_os = "linux"))]
+        Ok(_) => {}
+        Err(e) => eprintln!("twofold: the quick-copy box cannot open: {e}"),
     }
 }
 
-/// The box's page has loaded and drawn the accounts: it shows.
+/// The box's page has loaded and drawn the accounts: it shows (on the main thread).
 pub(crate) fn ready(app: &AppHandle) {
     if let Some(window) = app.get_webview_window(LABEL) {
         show(&window);
     }
 }
 
-/// Brings `window` up and focused; the page hears of it (`quick-shown`) to
-/// read the accounts again.
+/// Brings `window` up, in front and with the keyboard; the page hears of
+/// it (`quick-shown`) to read the preferences and the accounts again.
 fn show(window: &tauri::WebviewWindow) {
     use tauri::Emitter as _;
     let _ = window.center();
-    let _ = window.show();
-    let _ = window.set_focus();
+    crate::desktop::raise(window);
     let _ = window.emit_to(LABEL, "quick-shown", ());
 }
 

@@ -324,9 +324,14 @@ pub(crate) struct Preferences {
     /// The quick-copy box's global shortcut (`Ctrl+Alt+K`), if any.
     #[serde(default)]
     pub(crate) quick_shortcut: Option<String>,
-    /// Whether the app has a tray icon (read only: what a change sends is ignored).
+    /// Whether closing the window can keep the app in the tray: a tray
+    /// shows its icon (read only, as is the next: what a change sends is ignored).
     #[serde(default)]
     pub(crate) tray: bool,
+    /// Why the shortcut is not in use, if it is not (another app holds it,
+    /// a Wayland session).
+    #[serde(default)]
+    pub(crate) quick_shortcut_problem: Option<String>,
 }
 
 #[cfg(test)]
@@ -441,6 +446,7 @@ mod tests {
             close_to_tray: true,
             quick_shortcut: Some("Ctrl+Alt+K".into()),
             tray: true,
+            quick_shortcut_problem: None,
         };
         for (name, fields) in [
             ("Status", sent(status)),

@@ -1319,7 +1319,7 @@ fn shown_window(display: &str, title: &str) -> String {
             return id;
         }
         assert!(
-            started.elapsed() < Duration::from_secs(10),
+            started.elapsed() < Duration::from_secs(30),
             "no window {title:?} showed"
         );
         std::thread::sleep(Duration::from_millis(100));
@@ -1359,13 +1359,29 @@ fn window_png(display: &str, id: &str) -> image::RgbImage {
     })
 }
 
+/// Waits until the quick-copy box shows and has the keyboard (the app
+/// gives it, with no window manager to help under Xvfb), within 30 s.
+fn quick_box_has_the_keyboard(display: &str) -> String {
+    let quick = shown_window(display, "Twofold quick copy");
+    let started = Instant::now();
+    loop {
+        let focused = xdotool(display, &["getwindowfocus", "getwindowname"]);
+        if focused.trim() == "Twofold quick copy" {
+            return quick;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the quick-copy box showed without the keyboard (it is with {focused:?})"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
 /// Presses the quick-copy shortcut (Ctrl+Alt+K), types `text` into the box
 /// it shows, then presses `key`, which must close the box.
 fn in_quick_box(display: &str, text: &str, key: &str) {
     xdotool(display, &["key", "ctrl+alt+k"]);
-    let quick = shown_window(display, "Twofold quick copy");
-    // No window manager gives it the focus under Xvfb.
-    xdotool(display, &["windowfocus", "--sync", &quick]);
+    quick_box_has_the_keyboard(display);
     xdotool(display, &["type", "--delay", "50", text]);
     xdotool(display, &["key", key]);
     hidden_window(display, "Twofold quick copy");
@@ -1492,6 +1508,12 @@ async fn tray_quick_copy_and_leaving_by_quit_or_signal_clear_the_clipboard() {
         // Escape closes it, copying nothing.
         in_quick_box(&display, "bank", "Escape");
         assert_eq!(clipboard(&display), code, "Escape changed the clipboard");
+        // Another window taking the keyboard closes it too.
+        xdotool(&display, &["key", "ctrl+alt+k"]);
+        quick_box_has_the_keyboard(&display);
+        let main = shown_window(&display, "Twofold");
+        xdotool(&display, &["windowfocus", "--sync", &main]);
+        hidden_window(&display, "Twofold quick copy");
 
         // Closing the window keeps the app in the tray; Show brings it back.
         let main = shown_window(&display, "Twofold");
@@ -1503,6 +1525,7 @@ async fn tray_quick_copy_and_leaving_by_quit_or_signal_clear_the_clipboard() {
         );
         tray.click("Show Twofold");
         shown_window(&display, "Twofold");
+        assert!(running(pid), "the window came back from another process");
 
         // Locked, the box says so; the command a desktop's own shortcut
         // runs opens it too, and Enter brings up the window to unlock.
@@ -1511,15 +1534,25 @@ async fn tray_quick_copy_and_leaving_by_quit_or_signal_clear_the_clipboard() {
         let main = shown_window(&display, "Twofold");
         ask_to_close(&display, &main);
         hidden_window(&display, "Twofold");
-        let handed = Command::new(env!("CARGO_BIN_EXE_twofold-desktop"))
+        let mut handing = Command::new(env!("CARGO_BIN_EXE_twofold-desktop"))
             .arg("--quick")
             .env("DISPLAY", &display)
             .env("TWOFOLD_VAULT", &vault)
-            .status()
+            .spawn()
             .unwrap();
+        let started = Instant::now();
+        let handed = loop {
+            if let Some(status) = handing.try_wait().unwrap() {
+                break status;
+            }
+            if started.elapsed() > Duration::from_secs(20) {
+                let _ = handing.kill();
+                panic!("twofold-desktop --quick had not handed over after 20 s");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        };
         assert!(handed.success(), "twofold-desktop --quick failed: {handed}");
-        let quick = shown_window(&display, "Twofold quick copy");
-        xdotool(&display, &["windowfocus", "--sync", &quick]);
+        quick_box_has_the_keyboard(&display);
         xdotool(&display, &["key", "Return"]);
         hidden_window(&display, "Twofold quick copy");
         shown_window(&display, "Twofold");
@@ -1545,19 +1578,25 @@ async fn tray_quick_copy_and_leaving_by_quit_or_signal_clear_the_clipboard() {
 }
 
 #[tokio::test]
-async fn sigterm_and_closing_the_window_lock_and_clear_the_clipboard() {
+async fn closing_the_window_and_each_signal_lock_and_clear_the_clipboard() {
     let (_x, display) = xvfb();
     let dir = scratch("leaving");
     let vault = dir.join("vault.json");
-    // First the window's close button (no tray wanted), then SIGTERM, as a
-    // session ends.
-    for leaving in ["close", "SIGTERM"] {
+    // The window's close button (no tray wanted), then the signals of a
+    // session ending, a terminal closing, and Ctrl+C.
+    for leaving in ["close", "TERM", "HUP", "INT"] {
         let (_driver, client) = app(&display, &vault).await;
         let pid = app_on(&vault);
         async {
             if leaving == "close" {
                 click(&client, "#create").await;
                 add_by_uri(&client, "Bank", "alice", ACME).await;
+                rows(&client, 1).await;
+                // No clear timer: what clears the code is the leaving.
+                click(&client, "#show-settings").await;
+                fill(&client, "#clipboard-seconds", "0").await;
+                click(&client, "#save-settings").await;
+                status_shows(&client, "Settings saved").await;
             }
             rows(&client, 1).await;
             click_row(&client, "Bank", None).await;
@@ -1567,8 +1606,11 @@ async fn sigterm_and_closing_the_window_lock_and_clear_the_clipboard() {
             if leaving == "close" {
                 ask_to_close(&display, &shown_window(&display, "Twofold"));
             } else {
-                let killed = Command::new("kill").args(["-TERM", &pid.to_string()]).status().unwrap();
-                assert!(killed.success());
+                let sent = Command::new("kill")
+                    .args([&format!("-{leaving}"), &pid.to_string()])
+                    .status()
+                    .unwrap();
+                assert!(sent.success());
             }
             ends(pid);
             assert_eq!(owner.first_change(), "cleared", "{leaving}");
@@ -2268,8 +2310,7 @@ async fn screenshots_for_docs() {
         click(&client, "#save-settings").await;
         status_shows(&client, "Settings saved").await;
         xdotool(&display, &["key", "ctrl+alt+k"]);
-        let quick = shown_window(&display, "Twofold quick copy");
-        xdotool(&display, &["windowfocus", "--sync", &quick]);
+        let quick = quick_box_has_the_keyboard(&display);
         xdotool(&display, &["type", "--delay", "50", "g"]);
         tokio::time::sleep(Duration::from_millis(800)).await;
         window_png(&display, &quick)

@@ -157,7 +157,8 @@ export interface Keys {
 /**
  * Preferences kept outside the vault (they apply before it is unlocked);
  * `quickShortcut` is the quick-copy box's global shortcut (`Ctrl+Alt+K`) or
- * none, and `tray` says whether the app has a tray icon (read only).
+ * none. Read only: `tray` says whether a tray shows the app's icon (closing
+ * to it is possible), `quickShortcutProblem` why the shortcut is not in use.
  */
 export interface Preferences {
   theme: "system" | "light" | "dark";
@@ -166,6 +167,7 @@ export interface Preferences {
   closeToTray: boolean;
   quickShortcut: string | null;
   tray: boolean;
+  quickShortcutProblem: string | null;
 }
 
 /** Any rejection as an AppError: the app sends one, but a plugin or the webview may reject with a string or an Error. */

@@ -61,11 +61,17 @@ function render(): void {
   note.textContent = rows.length === 0 ? "No accounts yet: add them in Twofold's window." : visible.length === 0 ? "No account matches." : "";
 }
 
+/** The epoch of locks seen: rows fetched before a lock are dropped. */
+let locks = 0;
+
 async function refresh(): Promise<void> {
+  const epoch = locks;
   try {
     const status = await api.status();
     unlocked = status.unlocked;
-    rows = unlocked ? await api.accounts() : [];
+    const fresh = unlocked ? await api.accounts() : [];
+    if (epoch !== locks) return;
+    rows = fresh;
     fetched = Date.now();
   } catch (e) {
     if (api.errorOf(e).kind !== "locked") note.textContent = api.messageOf(e);
@@ -97,9 +103,22 @@ function close(): void {
   void api.quickClose();
 }
 
-/** Shown again: fresh codes, the search field focused. */
+/** The theme and whether codes are hidden, as Settings last saved them. */
+async function readPreferences(): Promise<void> {
+  try {
+    const prefs = await api.preferences();
+    applyTheme(prefs.theme);
+    hideCodes = prefs.hideCodes;
+  } catch {
+    applyTheme("system");
+  }
+}
+
+/** Shown again: the preferences and codes as they are now, the search field focused. */
 function opened(): void {
-  void refresh().then(() => search.focus());
+  void readPreferences()
+    .then(refresh)
+    .then(() => search.focus());
 }
 
 search.addEventListener("input", () => {
@@ -138,16 +157,10 @@ setInterval(() => {
   if (Number.isFinite(soonest) && Date.now() - fetched >= soonest * 1000) void refresh();
 }, 500);
 
-void api
-  .preferences()
-  .then((prefs) => {
-    applyTheme(prefs.theme);
-    hideCodes = prefs.hideCodes;
-  })
-  .catch(() => applyTheme("system"));
 void api.onQuickShown(opened).catch(() => undefined);
 void api
   .onLocked(() => {
+    locks += 1;
     unlocked = false;
     rows = [];
     search.value = "";
@@ -155,6 +168,7 @@ void api
   })
   .catch(() => undefined);
 // Drawn first, then shown: the app shows the box when its page says it is ready.
-void refresh()
+void readPreferences()
+  .then(refresh)
   .then(() => search.focus())
   .finally(() => void api.quickReady());

@@ -130,13 +130,18 @@ fn iterations(bytes: &[u8]) -> Option<u32> {
     Some(u32::from_be_bytes(head))
 }
 
+/// Whether `sealed` (`nonce | ciphertext | tag`) can hold the shortest
+/// backup, `[]`: a shorter one is no backup, nor worth a key derivation.
+fn long_enough(sealed: &[u8]) -> bool {
+    sealed.len() >= NONCE_LEN + MIN_PLAINTEXT + TAG_LEN
+}
+
 /// Opens `nonce | ciphertext | tag` with `key`.
 fn open(key: &[u8], sealed: &[u8]) -> Option<zeroize::Zeroizing<Vec<u8>>> {
-    let nonce = sealed.get(..NONCE_LEN)?;
-    let body = sealed.get(NONCE_LEN..)?;
-    if body.len() < TAG_LEN + MIN_PLAINTEXT {
+    if !long_enough(sealed) {
         return None;
     }
+    let (nonce, body) = sealed.split_at_checked(NONCE_LEN)?;
     crypto::aes_gcm_open(key, nonce, body, &[])
 }
 
@@ -156,7 +161,7 @@ fn decrypt_new(bytes: &[u8], password: &str) -> Option<zeroize::Zeroizing<Vec<u8
     let rounds = iterations(bytes).filter(|n| (1..=MAX_ITERATIONS).contains(n))?;
     let salt = bytes.get(ITERATIONS_LEN..ITERATIONS_LEN + SALT_LEN)?;
     let sealed = bytes.get(ITERATIONS_LEN + SALT_LEN..)?;
-    if sealed.len() < NONCE_LEN + MIN_PLAINTEXT + TAG_LEN {
+    if !long_enough(sealed) {
         return None;
     }
     let key = crypto::pbkdf2_sha1(password.as_bytes(), salt, rounds, 32);

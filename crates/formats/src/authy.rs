@@ -145,9 +145,9 @@ impl Token {
         let (issuer, name) = self.names();
         if let Some(seed) = &self.secret_seed {
             let key = Zeroizing::new(hex(seed).ok_or("secretSeed is not hex")?);
+            // Authy's own tokens carry the service's name alone (`names` leaves the account's empty).
             return Entry {
                 issuer: &issuer,
-                name: &name,
                 secret: SecretField::Bytes(&key),
                 digits: Some(self.digits.unwrap_or(7)),
                 period: Some(10),

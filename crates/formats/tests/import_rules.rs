@@ -322,3 +322,134 @@ fn sqlite_files_with_virtual_tables_or_generated_columns_are_refused() {
         );
     }
 }
+
+/// An encrypted Aegis export of one account whose password slot is copied
+/// before it `wrong` times with another salt (each opens nothing), and
+/// after it `after` times.
+fn aegis_with_slots(wrong: usize, after: usize) -> Vec<u8> {
+    let account: twofold_otp::Account = "otpauth://totp/Slots:ann?secret=JBSWY3DPEHPK3PXP".parse().unwrap();
+    let files = twofold_formats::by_name("aegis")
+        .unwrap()
+        .export(
+            &[account],
+            twofold_formats::ExportOptions {
+                password: Some("right"),
+            },
+        )
+        .unwrap();
+    let mut file: serde_json::Value = serde_json::from_slice(&files[0].bytes).unwrap();
+    let slots = file["header"]["slots"].as_array_mut().unwrap();
+    let right = slots.iter().find(|slot| slot["type"] == 1).unwrap().clone();
+    let mut other = right.clone();
+    let salt = other["salt"].as_str().unwrap();
+    // Another salt of the same length: the key derived from it unwraps nothing.
+    let flipped: String = salt.chars().map(|c| if c == '0' { '1' } else { '0' }).collect();
+    other["salt"] = flipped.into();
+    let mut list = vec![other.clone(); wrong];
+    list.push(right);
+    list.extend(std::iter::repeat_n(other, after));
+    *slots = list;
+    serde_json::to_vec(&file).unwrap()
+}
+
+#[test]
+fn aegis_tries_four_password_slots_and_no_more() {
+    let fourth = aegis_with_slots(3, 1);
+    let imported = import("aegis", &fourth, Some("right")).unwrap();
+    assert_eq!(labels(&imported), pairs(&[("Slots", "ann")]));
+    let fifth = aegis_with_slots(4, 0);
+    assert_eq!(
+        import("aegis", &fifth, Some("right")).unwrap_err(),
+        ImportError::WrongPassword { format: "aegis" }
+    );
+}
+
+/// An Aegis file of one password slot with these scrypt parameters (and a
+/// key that opens nothing).
+fn aegis_scrypt(n: u64, r: u32, p: u32) -> Vec<u8> {
+    format!(
+        r#"{{"version":1,"header":{{"slots":[{{"type":1,"uuid":"u","key":"{key}","key_params":{{"nonce":"{nonce}","tag":"{tag}"}},"n":{n},"r":{r},"p":{p},"salt":"{salt}"}}],"params":{{"nonce":"{nonce}","tag":"{tag}"}}}},"db":"AAAA"}}"#,
+        key = "00".repeat(32),
+        nonce = "00".repeat(12),
+        tag = "00".repeat(16),
+        salt = "00".repeat(32),
+    )
+    .into_bytes()
+}
+
+#[test]
+fn aegis_refuses_a_slot_over_either_scrypt_bound_alone_and_runs_one_at_the_memory_bound() {
+    let too_costly = |file: &[u8], mib: &str| {
+        let error = import("aegis", file, Some("any")).unwrap_err();
+        assert!(
+            matches!(&error, ImportError::Malformed { reason, .. } if reason.contains(&format!("for {mib} MiB"))),
+            "{error}"
+        );
+    };
+    // 512 MiB of memory, but only as much work (p = 1).
+    too_costly(&aegis_scrypt(1 << 21, 2, 1), "512");
+    // 1 MiB of memory, but 2 GiB of work (p = 2048).
+    too_costly(&aegis_scrypt(1 << 10, 8, 2048), "1");
+    // Exactly 256 MiB, once: allowed and run (the key then opens nothing).
+    assert_eq!(
+        import("aegis", &aegis_scrypt(1 << 18, 8, 1), Some("any")).unwrap_err(),
+        ImportError::WrongPassword { format: "aegis" }
+    );
+}
+
+#[test]
+fn andotp_opens_the_shortest_backup_and_not_a_shorter_one() {
+    let empty = import("andotp", &own("andotp-empty-list.bin"), Some("test-password")).unwrap();
+    assert!(empty.accounts.is_empty() && empty.failures.is_empty());
+    // One byte sealed under the right key is no backup: not decrypted (it
+    // would fail as JSON then). With less than a block of ciphertext the
+    // first-block check cannot tell the right key from a wrong one.
+    assert_eq!(
+        import("andotp", &own("andotp-one-byte.bin"), Some("test-password")).unwrap_err(),
+        ImportError::WrongPassword { format: "andotp" }
+    );
+}
+
+#[test]
+fn authy_tells_a_secret_that_is_no_base32_from_damage_and_reads_its_own_tokens() {
+    let file = own("authy-rules.xml");
+    assert_eq!(
+        import("authy", &file, None).unwrap_err(),
+        ImportError::PasswordRequired { format: "authy" }
+    );
+    let imported = import("authy", &file, Some("test-password")).unwrap();
+    assert_eq!(
+        labels(&imported),
+        pairs(&[("Deno", "Mason"), ("Both", "kept"), ("Twitch", "")])
+    );
+    let reasons: Vec<(&str, &str)> = imported
+        .failures
+        .iter()
+        .map(|f| (f.entry.as_str(), f.reason.as_str()))
+        .collect();
+    assert_eq!(reasons.len(), 2, "{reasons:?}");
+    assert!(
+        reasons[0].0.contains("Shop") && reasons[0].1.contains("does not open"),
+        "{reasons:?}"
+    );
+    assert!(
+        reasons[1].0.contains("Cut") && reasons[1].1.contains("not whole AES blocks"),
+        "{reasons:?}"
+    );
+    // The entry with a decrypted secret uses it; Authy's own token is its hex seed, 7 digits, 10 s.
+    let mut twitch: twofold_otp::Account =
+        "otpauth://totp/Twitch:x?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&digits=7&period=10"
+            .parse()
+            .unwrap();
+    twitch.name = String::new();
+    let expected: [twofold_otp::Account; 3] = [
+        "otpauth://totp/Deno:Mason?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
+            .parse()
+            .unwrap(),
+        "otpauth://totp/Both:kept?secret=JBSWY3DPEHPK3PXP".parse().unwrap(),
+        twitch,
+    ];
+    for (got, wanted) in imported.accounts.iter().zip(&expected) {
+        assert!(got.same_otp(wanted), "{got:?} is not {wanted:?}");
+    }
+}

@@ -52,17 +52,22 @@ pub(crate) fn set_settings(session: State<'_, Session>, settings: Settings) -> R
     })())
 }
 
-/// The app's preferences (theme, codes hidden, the password after a lock);
-/// they are read while locked too.
+/// The app's preferences (theme, codes hidden, the password after a lock,
+/// the tray and the quick-copy shortcut); they are read while locked too.
 #[tauri::command(async)]
-pub(crate) fn preferences(session: State<'_, Session>, tray: State<'_, Tray>) -> Result<Preferences, AppError> {
+pub(crate) fn preferences(
+    session: State<'_, Session>,
+    tray: State<'_, Tray>,
+    shortcut: State<'_, Shortcut>,
+) -> Result<Preferences, AppError> {
     reply(session.preferences().map(|p| Preferences {
         theme: p.theme,
         ask_password_after_lock: p.ask_password_after_lock,
         hide_codes: p.hide_codes,
         close_to_tray: p.close_to_tray,
         quick_shortcut: p.quick_shortcut,
-        tray: tray.exists(),
+        tray: tray.usable(),
+        quick_shortcut_problem: shortcut.problem(),
     }))
 }
 
@@ -70,33 +75,49 @@ pub(crate) fn preferences(session: State<'_, Session>, tray: State<'_, Tray>) ->
 /// while locked, and changes them only in Settings), and under its lock, so
 /// that a lock's mark and a change never overwrite each other. Asking for
 /// the password after a lock needs a password slot: a lock must not shut
-/// the user out. A new quick-copy shortcut is taken first: one another app
-/// holds is refused, and nothing is saved.
+/// the user out. A changed quick-copy shortcut is grabbed first, outside
+/// the vault's lock (the grab waits on the grabber's thread): one that
+/// cannot be had is refused and nothing is saved; if the save then fails,
+/// the shortcut before is grabbed again. An unchanged shortcut that cannot
+/// be had (Settings says why) does not stop the others from being saved.
 #[tauri::command(async)]
 pub(crate) fn set_preferences(app: AppHandle, preferences: Preferences) -> Result<(), AppError> {
     let session = app.state::<Session>();
-    reply(session.with_vault(|vault| {
-        let mut kept = session.preferences()?;
-        if preferences.ask_password_after_lock && !vault.has_password() {
-            return Err(AppError::new(
-                "invalid",
-                "the vault has no password to ask for; set one first (Settings, Keys)",
-            ));
-        }
-        kept.theme = preferences.theme;
-        kept.hide_codes = preferences.hide_codes;
-        kept.ask_password_after_lock = preferences.ask_password_after_lock;
-        kept.password_needed &= kept.ask_password_after_lock;
-        kept.close_to_tray = preferences.close_to_tray;
-        let shortcut = preferences
+    let shortcuts = app.state::<Shortcut>();
+    reply((|| {
+        session.with_vault(|_| Ok(()))?;
+        let before = session.preferences()?.quick_shortcut;
+        let wanted = preferences
             .quick_shortcut
             .as_deref()
             .map(str::trim)
             .filter(|s| !s.is_empty());
-        app.state::<Shortcut>().set(&app, shortcut)?;
-        kept.quick_shortcut = shortcut.map(str::to_owned);
-        session.set_preferences(&kept)
-    }))
+        let changed = wanted != before.as_deref();
+        match shortcuts.set(&app, wanted) {
+            Err(e) if changed => return Err(e),
+            _ => {}
+        }
+        let saved = session.with_vault(|vault| {
+            let mut kept = session.preferences()?;
+            if preferences.ask_password_after_lock && !vault.has_password() {
+                return Err(AppError::new(
+                    "invalid",
+                    "the vault has no password to ask for; set one first (Settings, Keys)",
+                ));
+            }
+            kept.theme = preferences.theme;
+            kept.hide_codes = preferences.hide_codes;
+            kept.ask_password_after_lock = preferences.ask_password_after_lock;
+            kept.password_needed &= kept.ask_password_after_lock;
+            kept.close_to_tray = preferences.close_to_tray;
+            kept.quick_shortcut = wanted.map(str::to_owned);
+            session.set_preferences(&kept)
+        });
+        if saved.is_err() && changed {
+            let _ = shortcuts.set(&app, before.as_deref());
+        }
+        saved
+    })())
 }
 
 /// How the vault opens: its keychain and password slots.

@@ -90,13 +90,13 @@ export function settingsPanel(host: PanelHost, current: api.Settings, keys: api.
     { id: "pref-tray-line", class: "muted" },
     prefs.tray
       ? "Closing the window leaves Twofold running: Show, Lock and Quit are in its tray icon's menu, and launching it again brings the window back."
-      : "No tray icon could be made here (libayatana-appindicator3 is missing): closing the window quits Twofold.",
+      : "No tray shows Twofold's icon here (a panel with tray icons and libayatana-appindicator3 are needed): closing the window quits Twofold.",
   );
   const shortcut = el("input", { id: "pref-quick-shortcut", type: "text", placeholder: "Ctrl+Alt+K", autocomplete: "off", spellcheck: "false", "aria-describedby": "pref-quick-error pref-quick-line" });
   shortcut.value = prefs.quickShortcut ?? "";
   const shortcutLabel = el("label", {}, "Quick-copy shortcut (empty = none) ");
   shortcutLabel.append(shortcut);
-  const shortcutError = el("span", { id: "pref-quick-error", class: "error field-error", role: "alert" });
+  const shortcutError = el("span", { id: "pref-quick-error", class: "error field-error", role: "alert" }, prefs.quickShortcutProblem ? `Not in use: ${prefs.quickShortcutProblem}` : "");
   const shortcutLine = el(
     "p",
     { id: "pref-quick-line", class: "muted" },
@@ -287,12 +287,14 @@ export function settingsPanel(host: PanelHost, current: api.Settings, keys: api.
       closeToTray: toTray.checked,
       quickShortcut: shortcut.value.trim() || null,
       tray: prefs.tray,
+      quickShortcutProblem: null,
     };
     shortcutError.textContent = "";
     shortcut.removeAttribute("aria-invalid");
     try {
-      await api.setSettings(settings);
+      // The preferences first: a shortcut refused there leaves everything as it was.
       await api.setPreferences(preferences);
+      await api.setSettings(settings);
       saved = preferences;
       applyTheme(preferences.theme);
       setStatus("Settings saved");
