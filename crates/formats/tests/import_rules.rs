@@ -378,7 +378,7 @@ fn aegis_scrypt(n: u64, r: u32, p: u32) -> Vec<u8> {
 }
 
 #[test]
-fn aegis_refuses_a_slot_over_either_scrypt_bound_alone_and_runs_one_at_the_memory_bound() {
+fn aegis_refuses_a_slot_over_either_scrypt_bound_alone_and_runs_one_at_each_bound() {
     let too_costly = |file: &[u8], mib: &str| {
         let error = import("aegis", file, Some("any")).unwrap_err();
         assert!(
@@ -390,11 +390,15 @@ fn aegis_refuses_a_slot_over_either_scrypt_bound_alone_and_runs_one_at_the_memor
     too_costly(&aegis_scrypt(1 << 21, 2, 1), "512");
     // 1 MiB of memory, but 2 GiB of work (p = 2048).
     too_costly(&aegis_scrypt(1 << 10, 8, 2048), "1");
-    // Exactly 256 MiB, once: allowed and run (the key then opens nothing).
-    assert_eq!(
-        import("aegis", &aegis_scrypt(1 << 18, 8, 1), Some("any")).unwrap_err(),
-        ImportError::WrongPassword { format: "aegis" }
-    );
+    // Exactly 256 MiB once, and exactly 1 GiB of work (64 MiB, p = 16):
+    // allowed and run (the key then opens nothing).
+    for (n, r, p) in [(1 << 18, 8, 1), (1 << 16, 8, 16)] {
+        assert_eq!(
+            import("aegis", &aegis_scrypt(n, r, p), Some("any")).unwrap_err(),
+            ImportError::WrongPassword { format: "aegis" },
+            "N={n}, r={r}, p={p}"
+        );
+    }
 }
 
 #[test]
