@@ -438,3 +438,50 @@ impl Format for FreeOtp2 {
         })))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    /// A FreeOTP 2 master key naming `algorithm` and `iterations` (the sealed key is not opened).
+    fn master(algorithm: &str, iterations: u32) -> MasterKey {
+        serde_json::from_value(serde_json::json!({
+            "mAlgorithm": algorithm,
+            "mEncryptedKey": {"mCipher": "AES/GCM/NoPadding", "mCipherText": [], "mParameters": [], "mToken": "AES"},
+            "mIterations": iterations,
+            "mSalt": [],
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn each_pbkdf2_hash_derives_as_its_name_says_and_iterations_are_bounded() {
+        let derived = |algorithm: &str| kdf(&master(algorithm, 1)).map(|kdf| kdf(b"pw", b"salt", 1, 32));
+        assert_eq!(
+            derived("PBKDF2withHmacSHA1").unwrap(),
+            pbkdf2_sha1(b"pw", b"salt", 1, 32)
+        );
+        assert_eq!(
+            derived("PBKDF2withHmacSHA256").unwrap(),
+            pbkdf2_sha256(b"pw", b"salt", 1, 32)
+        );
+        assert_eq!(
+            derived("PBKDF2withHmacSHA512").unwrap(),
+            pbkdf2_sha512(b"pw", b"salt", 1, 32)
+        );
+        assert!(matches!(derived("scrypt"), Err(ImportError::Unsupported { .. })));
+        // At most MAX_ITERATIONS, and at least one; kdf only picks the function, so the cap costs nothing.
+        assert!(kdf(&master("PBKDF2withHmacSHA1", MAX_ITERATIONS)).is_ok());
+        for iterations in [0, MAX_ITERATIONS + 1] {
+            assert!(
+                matches!(
+                    kdf(&master("PBKDF2withHmacSHA1", iterations)),
+                    Err(ImportError::Unsupported { .. })
+                ),
+                "{iterations}"
+            );
+        }
+    }
+}

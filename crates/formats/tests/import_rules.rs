@@ -457,3 +457,89 @@ fn authy_tells_a_secret_that_is_no_base32_from_damage_and_reads_its_own_tokens()
         assert!(got.same_otp(wanted), "{got:?} is not {wanted:?}");
     }
 }
+
+#[test]
+fn a_bitwarden_enc_string_of_wrong_lengths_is_damaged_each_length_alone() {
+    use base64::Engine as _;
+    let base64 = base64::engine::general_purpose::STANDARD;
+    let file: serde_json::Value = serde_json::from_slice(&own("bitwarden-protected-pbkdf2.json")).unwrap();
+    let validation = file["encKeyValidation_DO_NOT_EDIT"].as_str().unwrap();
+    let parts: Vec<Vec<u8>> = validation
+        .strip_prefix("2.")
+        .unwrap()
+        .split('|')
+        .map(|part| base64.decode(part).unwrap())
+        .collect();
+    // The IV, the ciphertext and the MAC, each one byte short while the others are whole.
+    for (part, what) in [(0, "iv"), (1, "ciphertext"), (2, "mac")] {
+        let mut cut = parts.clone();
+        cut[part].pop();
+        let text = format!(
+            "2.{}",
+            cut.iter().map(|p| base64.encode(p)).collect::<Vec<_>>().join("|")
+        );
+        let mut damaged = file.clone();
+        damaged["encKeyValidation_DO_NOT_EDIT"] = text.into();
+        let error = import(
+            "bitwarden-json",
+            &serde_json::to_vec(&damaged).unwrap(),
+            Some("test-password"),
+        )
+        .unwrap_err();
+        assert!(
+            matches!(&error, ImportError::Malformed { reason, .. } if reason.contains("wrong lengths")),
+            "{what}: {error}"
+        );
+    }
+}
+
+#[test]
+fn a_proton_pass_item_with_a_bare_secret_takes_the_items_name_and_user() {
+    let mut file: serde_json::Value = serde_json::from_slice(&own("proton-pass-data.json")).unwrap();
+    let vault = file["vaults"].as_object_mut().unwrap().values_mut().next().unwrap();
+    vault["items"][0]["data"]["content"]["totpUri"] = " JBSWY3DPEHPK3PXP ".into();
+    let imported = import("proton-pass", &serde_json::to_vec(&file).unwrap(), None).unwrap();
+    let wanted: twofold_otp::Account = "otpauth://totp/GitHub:alice@example.com?secret=JBSWY3DPEHPK3PXP"
+        .parse()
+        .unwrap();
+    assert!(imported.accounts[0].same_otp(&wanted), "{:?}", imported.accounts[0]);
+}
+
+#[test]
+fn a_microsoft_personal_account_is_its_base64_key_with_8_digits() {
+    let imported = import(
+        "microsoft-authenticator-db",
+        &own("microsoft-authenticator-msa.sqlite"),
+        None,
+    )
+    .unwrap();
+    let mut wanted: Vec<twofold_otp::Account> = vec![
+        "otpauth://totp/Microsoft:ann@outlook.example?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&digits=8"
+            .parse()
+            .unwrap(),
+        "otpauth://totp/GitHub:ann?secret=JBSWY3DPEHPK3PXP".parse().unwrap(),
+    ];
+    assert_eq!(imported.accounts.len(), wanted.len(), "{:?}", imported.failures);
+    for (got, wanted) in imported.accounts.iter().zip(wanted.drain(..)) {
+        assert!(got.same_otp(&wanted), "{got:?} is not {wanted:?}");
+    }
+}
+
+#[test]
+fn a_stratum_backup_too_short_for_a_tag_or_a_block_is_cut_before_any_password() {
+    let is_cut = |bytes: &[u8], words: &str| matches!(import("stratum", bytes, None), Err(ImportError::Malformed { reason, .. }) if reason.contains(words));
+    let password_asked = |bytes: &[u8]| {
+        import("stratum", bytes, None).unwrap_err() == ImportError::PasswordRequired { format: "stratum" }
+    };
+    // The current layout: header, salt (16), nonce (12), then ciphertext and a 16-byte tag.
+    let current = |sealed: usize| [b"AUTHENTICATORPRO".as_slice(), &[0; 16], &[0; 12], &vec![7; sealed]].concat();
+    assert!(is_cut(&current(5), "cut short"));
+    // A tag and nothing else could be an empty backup: the password is asked for.
+    assert!(password_asked(&current(16)));
+    // The legacy layout: header, salt (20), IV (16), then whole AES blocks.
+    let legacy = |data: usize| [b"AuthenticatorPro".as_slice(), &[0; 20], &[0; 16], &vec![7; data]].concat();
+    for data in [0, 5, 17] {
+        assert!(is_cut(&legacy(data), "not whole AES blocks"), "{data} bytes");
+    }
+    assert!(password_asked(&legacy(16)));
+}

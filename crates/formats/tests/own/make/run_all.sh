@@ -6,7 +6,7 @@ set -e
 cd "$(dirname "$0")"
 python3 secretstream_ref.py
 python3 zipcrypt.py
-for g in gen_andotp.py gen_andotp_edges.py gen_authy.py gen_lastpass.py gen_ente.py gen_proton_authenticator.py gen_bitwarden.py gen_raivo.py gen_winauth.py gen_proton_pass.py; do
+for g in gen_andotp.py gen_andotp_edges.py gen_authy.py gen_microsoft.py gen_lastpass.py gen_ente.py gen_proton_authenticator.py gen_bitwarden.py gen_raivo.py gen_winauth.py gen_proton_pass.py; do
     echo "--- $g"
     python3 "$g"
 done
