@@ -60,7 +60,8 @@ pub(crate) fn start(vault: &Path, first: Vec<Zeroizing<String>>, quick: bool) ->
     }
     match claim(vault, &handed) {
         Ok(Claim::First(instance)) => {
-            let links = Links::new(without_quick(handed));
+            crate::quick::take_arg(&mut handed);
+            let links = Links::new(handed);
             let arrivals = links.clone();
             let closing = instance.serve(move |more| arrivals.arrived(more));
             (links, Some(closing))
@@ -72,20 +73,18 @@ pub(crate) fn start(vault: &Path, first: Vec<Zeroizing<String>>, quick: bool) ->
             );
             std::process::exit(1);
         }
-        Ok(Claim::Alone) => (Links::new(without_quick(handed)), None),
+        Ok(Claim::Alone) => {
+            crate::quick::take_arg(&mut handed);
+            (Links::new(handed), None)
+        }
         Err(e) => {
             // No lock or socket could be made: usable still, without the
             // handing over (the vault's own lock keeps a second app out of it).
             eprintln!("twofold: cannot set up the link to later launches ({e}); starting without it");
-            (Links::new(without_quick(handed)), None)
+            crate::quick::take_arg(&mut handed);
+            (Links::new(handed), None)
         }
     }
-}
-
-/// `lines` without the quick-copy argument: the links alone.
-fn without_quick(mut lines: Vec<Zeroizing<String>>) -> Vec<Zeroizing<String>> {
-    lines.retain(|line| line.as_str() != crate::quick::ARG);
-    lines
 }
 
 /// The running app's side: the lock, held for the process's life, and the

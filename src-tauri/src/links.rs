@@ -159,8 +159,7 @@ impl Links {
     /// and brings the window up only if it brought links too.
     #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
     pub(crate) fn arrived(&self, mut links: Vec<Zeroizing<String>>) {
-        let quick = links.iter().any(|line| line.as_str() == crate::quick::ARG);
-        links.retain(|line| line.as_str() != crate::quick::ARG);
+        let quick = crate::quick::take_arg(&mut links);
         let any = !links.is_empty();
         self.push(links);
         let Some(app) = self.app.get() else { return };

@@ -22,6 +22,13 @@ pub(crate) const LABEL: &str = "quick";
 /// The argument that opens the box in the running app.
 pub(crate) const ARG: &str = "--quick";
 
+/// Takes [`ARG`] out of a launch's lines (the rest are links); whether it was there.
+pub(crate) fn take_arg(lines: &mut Vec<zeroize::Zeroizing<String>>) -> bool {
+    let before = lines.len();
+    lines.retain(|line| line.as_str() != ARG);
+    lines.len() != before
+}
+
 /// The shortcut now grabbed, and the grabber (made at the first shortcut:
 /// it keeps an X connection and a thread).
 #[derive(Default)]
@@ -213,6 +220,16 @@ mod tests {
     #![allow(clippy::unwrap_used)]
 
     use super::*;
+
+    #[test]
+    fn the_quick_argument_is_taken_out_of_the_links() {
+        let line = |text: &str| zeroize::Zeroizing::new(text.to_owned());
+        let mut lines = vec![line("otpauth://totp/A?secret=JBSWY3DP"), line(ARG)];
+        assert!(take_arg(&mut lines));
+        assert_eq!(lines, [line("otpauth://totp/A?secret=JBSWY3DP")]);
+        assert!(!take_arg(&mut lines));
+        assert_eq!(lines.len(), 1);
+    }
 
     #[test]
     fn a_shortcut_needs_a_modifier_that_typing_does_not_use() {

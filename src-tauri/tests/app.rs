@@ -1452,6 +1452,22 @@ impl ClipboardOwner {
     }
 }
 
+/// Copies the code of `issuer`'s row (checked against oathtool's for
+/// `secret`), then watches the clipboard's owner from there on.
+async fn copy_and_watch(client: &Client, display: &str, issuer: &str, secret: &str) -> ClipboardOwner {
+    click_row(client, issuer, None).await;
+    let code = copied(display).await;
+    assert!(totp_around(&["--totp"], secret).contains(&code), "copied {code:?}");
+    ClipboardOwner::watch(display)
+}
+
+/// The app `pid` ends (by `leaving`), having cleared the code itself.
+fn cleared_at_the_end(owner: &ClipboardOwner, display: &str, pid: u32, leaving: &str) {
+    ends(pid);
+    assert_eq!(owner.first_change(), "cleared", "{leaving}");
+    assert_eq!(clipboard(display), "", "{leaving}");
+}
+
 #[tokio::test]
 async fn tray_quick_copy_and_leaving_by_quit_or_signal_clear_the_clipboard() {
     const BANK: &str = "MJQW423JNZTS2Y3PMRSS2YLMNFRWKIJB";
@@ -1563,14 +1579,9 @@ async fn tray_quick_copy_and_leaving_by_quit_or_signal_clear_the_clipboard() {
 
         // Quit in the tray: the code copied last is cleared by the app
         // itself, not merely lost with it.
-        click_row(&client, "Bank", None).await;
-        let bank = copied(&display).await;
-        assert!(totp_around(&["--totp"], BANK).contains(&bank), "copied {bank:?}");
-        let owner = ClipboardOwner::watch(&display);
+        let owner = copy_and_watch(&client, &display, "Bank", BANK).await;
         tray.click("Quit");
-        ends(pid);
-        assert_eq!(owner.first_change(), "cleared");
-        assert_eq!(clipboard(&display), "");
+        cleared_at_the_end(&owner, &display, pid, "Quit");
     }
     .await;
     let _ = client.close().await;
@@ -1599,10 +1610,7 @@ async fn closing_the_window_and_each_signal_lock_and_clear_the_clipboard() {
                 status_shows(&client, "Settings saved").await;
             }
             rows(&client, 1).await;
-            click_row(&client, "Bank", None).await;
-            let code = copied(&display).await;
-            assert!(totp_around(&["--totp"], ACME).contains(&code), "copied {code:?}");
-            let owner = ClipboardOwner::watch(&display);
+            let owner = copy_and_watch(&client, &display, "Bank", ACME).await;
             if leaving == "close" {
                 ask_to_close(&display, &shown_window(&display, "Twofold"));
             } else {
@@ -1612,9 +1620,7 @@ async fn closing_the_window_and_each_signal_lock_and_clear_the_clipboard() {
                     .unwrap();
                 assert!(sent.success());
             }
-            ends(pid);
-            assert_eq!(owner.first_change(), "cleared", "{leaving}");
-            assert_eq!(clipboard(&display), "", "{leaving}");
+            cleared_at_the_end(&owner, &display, pid, leaving);
         }
         .await;
         let _ = client.close().await;
@@ -1762,7 +1768,7 @@ async fn scan_screen_finds_a_code_behind_the_window_and_offers_several() {
         screenshot(&client, &dir.join("screen-offers.png")).await;
         page_holds_none_of(&client, &[SCREEN_ONE, SCREEN_TWO, SCREEN_THREE]).await;
         // The app's window is back after its capture.
-        assert!(window_viewable(&display, "Twofold"), "the window stayed hidden after the scan");
+        assert!(!shown_windows(&display, "Twofold").is_empty(), "the window stayed hidden after the scan");
         // Right unticked: only Left is added.
         click(&client, "#offers input[data-index='1']").await;
         click(&client, "#add-offered").await;
@@ -1804,16 +1810,6 @@ async fn scan_screen_finds_a_code_behind_the_window_and_offers_several() {
     .await;
     let _ = client.close().await;
     log_holds_none_of(&dir, &[SCREEN_ONE, SCREEN_TWO, SCREEN_THREE]);
-}
-
-/// Whether the window named `name` is mapped and viewable (xwininfo).
-fn window_viewable(display: &str, name: &str) -> bool {
-    let out = Command::new("xwininfo")
-        .args(["-name", name])
-        .env("DISPLAY", display)
-        .output()
-        .unwrap();
-    String::from_utf8_lossy(&out.stdout).contains("IsViewable")
 }
 
 /// `frame` turned by `degrees` about its centre, white where nothing maps.
@@ -2112,19 +2108,6 @@ fn cpu_seconds(pid: u32) -> (f64, f64) {
     (own as f64 / 100.0, children as f64 / 100.0)
 }
 
-/// The app's process id (the one twofold-desktop running with `vault`).
-fn app_pid(vault: &Path) -> u32 {
-    let out = Command::new("pgrep")
-        .args(["-f", "-n", "twofold-desktop"])
-        .output()
-        .unwrap();
-    let pid: u32 = String::from_utf8_lossy(&out.stdout)
-        .trim()
-        .parse()
-        .unwrap_or_else(|_| panic!("the app's process was not found for {}", vault.display()));
-    pid
-}
-
 /// Not a test: the measurements README quotes, printed as a table. Run with
 /// scripts/measure-capture.sh (debug or release binary, whichever the test
 /// harness built).
@@ -2187,7 +2170,7 @@ async fn measure_scan_screen_and_camera() {
     click(&client, "#show-add").await;
     click(&client, "#scan-camera").await;
     frames_flow(&client, 5).await;
-    let pid = app_pid(&vault);
+    let pid = app_on(&vault);
     let (frames, cpu, started) = (frames_sent(&client).await, cpu_seconds(pid), Instant::now());
     tokio::time::sleep(Duration::from_secs(10)).await;
     let ((own, web), wall) = (cpu_seconds(pid), started.elapsed().as_secs_f64());
@@ -2558,31 +2541,13 @@ async fn other_apps_exports_are_imported_through_the_dialog_and_a_wrong_password
 /// Answers the system's save dialog (GTK's, opened by the app) with `path`:
 /// the file name field has the focus; the whole path typed there is taken.
 fn answer_save_dialog(display: &str, path: &Path) {
-    let xdotool = |args: &[&str]| {
-        Command::new("xdotool")
-            .args(args)
-            .env("DISPLAY", display)
-            .output()
-            .unwrap_or_else(|e| panic!("cannot run xdotool ({e}); install it with: apt-get install xdotool"))
-    };
-    let started = Instant::now();
-    let window = loop {
-        let found = xdotool(&["search", "--onlyvisible", "--name", "^Export accounts$"]);
-        if let Some(id) = String::from_utf8_lossy(&found.stdout).lines().next() {
-            break id.to_owned();
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(20),
-            "the save dialog never opened"
-        );
-        std::thread::sleep(Duration::from_millis(200));
-    };
+    let window = shown_window(display, "Export accounts");
     // The dialog maps before it takes keys.
     std::thread::sleep(Duration::from_millis(500));
-    xdotool(&["windowfocus", "--sync", &window]);
-    xdotool(&["key", "--clearmodifiers", "ctrl+a"]);
-    xdotool(&["type", "--delay", "15", path.to_str().unwrap()]);
-    xdotool(&["key", "Return"]);
+    xdotool(display, &["windowfocus", "--sync", &window]);
+    xdotool(display, &["key", "--clearmodifiers", "ctrl+a"]);
+    xdotool(display, &["type", "--delay", "15", path.to_str().unwrap()]);
+    xdotool(display, &["key", "Return"]);
 }
 
 #[tokio::test]
