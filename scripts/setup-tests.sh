@@ -8,7 +8,8 @@ source scripts/setup.sh
 # gnome-keyring, a D-Bus session daemon and secret-tool for the keychain
 # tests; oathtool, the independent HOTP/TOTP implementation the tests compare
 # against; zbar-tools reads back the exported Google QR codes; redis-server
-# backs the verifier's shared-store tests, and chromium and chromium-driver
+# backs the verifier's shared-store tests (one server, a Cluster joined by
+# redis-tools' redis-cli, Sentinel), and chromium and chromium-driver
 # render its example portal; Xvfb and WebKitWebDriver run the desktop app's
 # end-to-end tests, xclip reads its clipboard, feh shows a QR code on the
 # test screen for *Scan screen*, xwininfo (x11-utils) tells when a window is
@@ -17,7 +18,7 @@ source scripts/setup.sh
 # rpm2cpio check the .deb and .rpm packages; python3-gi runs a stand-in tray
 # host on the test's D-Bus session, and gdbus (libglib2.0-bin) clicks its menu.
 install_packages dbus-daemon gnome-keyring libsecret-tools oathtool zbar-tools
-install_packages redis-server chromium chromium-driver
+install_packages redis-server redis-tools chromium chromium-driver
 install_packages xvfb xauth webkit2gtk-driver xclip feh x11-utils xdotool strace xdg-utils
 install_packages desktop-file-utils appstream rpm rpm2cpio
 install_packages python3-gi gir1.2-glib-2.0 libglib2.0-bin

@@ -629,9 +629,22 @@ struct CodeForm {
     csrf: String,
 }
 
-/// A refusal as the user should read it.
+/// A refusal as the user should read it. A store's failure is logged, not
+/// shown: the user learns only whether to try again.
 fn refusal(error: &VerifyError) -> String {
-    format!("<p class=error id=error>{}</p>", escape(&error.to_string()))
+    let text = match error {
+        VerifyError::Store(store) => {
+            eprintln!("portal: {store}");
+            if store.retry_later() {
+                "Two-factor login is briefly unavailable; enter your code again in a few seconds."
+            } else {
+                "Two-factor login is unavailable; please tell your administrator."
+            }
+            .to_owned()
+        }
+        other => other.to_string(),
+    };
+    format!("<p class=error id=error>{}</p>", escape(&text))
 }
 
 async fn code(State(app): State<Shared>, headers: HeaderMap, Form(form): Form<CodeForm>) -> Response {

@@ -3,11 +3,38 @@
 use thiserror::Error;
 
 /// The store failed, or holds what this server cannot read.
+///
+/// What a portal shows: for the errors where [`StoreError::retry_later`]
+/// is true, "two-factor login is briefly unavailable, try again in a few
+/// seconds" (the code was not accepted, and may be typed again); for the
+/// others, that login is unavailable and an administrator must look.
 #[derive(Debug, Error)]
+#[non_exhaustive]
 pub enum StoreError {
-    /// The store's backend (Redis, a database) failed.
+    /// The store's backend (Redis, a database) failed in a way that needs an
+    /// administrator: a refused password, a wrong setting, an unknown reply.
     #[error("the 2FA store failed: {0}; check that it is running and reachable")]
     Backend(String),
+    /// The store could not be reached: the connection was refused or
+    /// dropped, or no primary holds the user's keys (a failover under way).
+    #[error("the 2FA store is unreachable ({0}); try again in a few seconds")]
+    Unreachable(String),
+    /// The store did not answer within its timeout.
+    #[error("the 2FA store did not answer in time ({0}); try again in a few seconds")]
+    Timeout(String),
+    /// The write was not confirmed by enough replicas within the wait, so a
+    /// failover could lose it: the request fails rather than accept a code
+    /// whose use might be forgotten (the write may still have reached the
+    /// primary, so the code's step can count as used).
+    #[error(
+        "the 2FA store confirmed the change on {acknowledged} of the {required} replicas it must reach; try again in a few seconds, and check the store's replicas"
+    )]
+    NotEnoughReplicas {
+        /// Replicas that confirmed the write in time.
+        acknowledged: u32,
+        /// Replicas the store is set to wait for.
+        required: u32,
+    },
     /// A record in the store is not one this version wrote.
     #[error("a 2FA record in the store is damaged ({0}); remove the user's device to let them enroll again")]
     Corrupt(String),
@@ -25,6 +52,18 @@ pub enum StoreError {
     /// Other servers kept changing the record; the request can be retried.
     #[error("the user's 2FA record changed under too many concurrent requests; try again")]
     Contended,
+}
+
+impl StoreError {
+    /// Whether the same request may succeed in a few seconds without anyone
+    /// changing anything: the store was unreachable, slow, short of
+    /// replicas, or contended. A portal shows "try again" for these.
+    pub fn retry_later(&self) -> bool {
+        matches!(
+            self,
+            Self::Unreachable(_) | Self::Timeout(_) | Self::NotEnoughReplicas { .. } | Self::Contended
+        )
+    }
 }
 
 /// Why a code (or recovery code) was not accepted.

@@ -16,7 +16,9 @@
 //!
 //! State goes through a [`Store`] whose write is a compare-and-swap: the
 //! [`MemoryStore`] for one process, `RedisStore` (the
-//! `redis` feature) for servers that share it. Secrets are stored sealed
+//! `redis` feature) for servers that share it: one Redis, a Redis Cluster,
+//! or a primary behind Sentinel, waiting after each write until a replica
+//! has it, so that a failover cannot forget a code's use. Secrets are stored sealed
 //! with AES-256-GCM under the [`ServerKey`], which lives outside the store.
 //!
 //! pyotp and totp-rs check a code and leave replay protection and throttling
@@ -69,7 +71,7 @@ pub use enroll::{Enrollment, QrError};
 pub use error::{ConfigError, EnrollError, StoreError, VerifyError};
 pub use key::ServerKey;
 #[cfg(feature = "redis")]
-pub use redis_store::RedisStore;
+pub use redis_store::{RedisBuilder, RedisStore, ReplicaWait};
 pub use store::{Device, MemoryStore, Mode, Store, Versioned};
 pub use verifier::{Accepted, Confirmed, Status, UserReport, Verifier};
 

@@ -1,10 +1,13 @@
 //! One-time use under concurrency: the same valid code submitted by two
 //! threads at the same instant, 1,000 rounds, exactly one acceptance each;
 //! through the memory store, and through a real Redis shared by two
-//! verifier instances (two "servers").
+//! verifier instances (two "servers"): one redis-server, a Cluster, and a
+//! primary behind Sentinel.
 #![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
 
 mod common;
+
+use common::fleet::{Fleet, RedisCluster, RedisSentinel};
 
 use std::sync::{Arc, Barrier};
 
@@ -59,6 +62,25 @@ fn a_code_raced_by_two_servers_is_accepted_once_redis() {
     let one = Arc::new(redis.verifier("replay:", Config::new("Example")));
     let two = Arc::new(redis.verifier("replay:", Config::new("Example")));
     race(one, two);
+}
+
+/// The race between two servers, each with its own store over `fleet`.
+fn race_over(fleet: &impl Fleet) {
+    let server = || Arc::new(common::verifier_at(&fleet.url(), "replay:", Config::new("Example")));
+    race(server(), server());
+}
+
+/// Two servers over a 3-primary Redis Cluster, each with its own
+/// connection to every node, waiting for a replica after each write.
+#[test]
+fn a_code_raced_by_two_servers_is_accepted_once_cluster() {
+    race_over(&RedisCluster::start());
+}
+
+/// The same behind Sentinel: both servers on the primary it names.
+#[test]
+fn a_code_raced_by_two_servers_is_accepted_once_sentinel() {
+    race_over(&RedisSentinel::start());
 }
 
 #[test]

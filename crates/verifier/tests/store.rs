@@ -6,6 +6,8 @@
 
 mod common;
 
+use common::fleet::{Fleet, RedisCluster, RedisSentinel};
+
 use twofold_verifier::{Config, MemoryStore, Store};
 
 fn compare_and_swap<S: Store>(store: &S) {
@@ -73,6 +75,37 @@ fn compare_and_swap_redis() {
     keys.sort();
     assert_eq!(keys, ["cas:{u}:device", "cas:{u}:version"]);
     assert_eq!(format!("{store:?}"), r#"RedisStore { prefix: "cas:", .. }"#);
+}
+
+#[test]
+fn compare_and_swap_cluster() {
+    let cluster = RedisCluster::start();
+    let store = twofold_verifier::RedisStore::open(&cluster.url(), "cas:").unwrap();
+    compare_and_swap(&store);
+    // Both keys sit in the slot Redis gives the user's hash tag, on the
+    // primary serving it (the script would fail with CROSSSLOT otherwise).
+    let primary = cluster.primary_of("cas:{u}:device");
+    assert_eq!(cluster.slot_of("cas:{u}:device"), cluster.slot_of("cas:{u}:version"));
+    let keys = common::fleet::cli(primary, &["KEYS", "cas:*"]);
+    let mut keys: Vec<&str> = keys.lines().collect();
+    keys.sort_unstable();
+    assert_eq!(keys, ["cas:{u}:device", "cas:{u}:version"]);
+    for other in cluster.primaries().into_iter().filter(|&p| p != primary) {
+        assert_eq!(common::fleet::cli(other, &["DBSIZE"]).trim(), "0");
+    }
+}
+
+#[test]
+fn compare_and_swap_sentinel() {
+    let fleet = RedisSentinel::start();
+    let store = twofold_verifier::RedisStore::open(&fleet.url(), "cas:").unwrap();
+    compare_and_swap(&store);
+    // The writes went to the primary, and (the store waited for it) its
+    // replica has them.
+    let keys = common::fleet::cli(fleet.data[1], &["KEYS", "cas:*"]);
+    let mut keys: Vec<&str> = keys.lines().collect();
+    keys.sort_unstable();
+    assert_eq!(keys, ["cas:{u}:device", "cas:{u}:version"]);
 }
 
 /// The sealed key is bound to the code's parameters: a record edited in
@@ -143,4 +176,79 @@ fn a_record_copied_to_another_user_does_not_verify_even_with_its_key_cached() {
     );
     // Alice's own next code still works, from the cache.
     assert_eq!(verifier.verify("alice", &code(101), 3030).unwrap().step, 101);
+}
+
+/// Each way Redis can fail reaches the caller as its own error, and each
+/// says whether to try again: a server that does not answer in time, a
+/// write no replica confirmed, a server gone.
+#[test]
+fn store_errors_are_typed() {
+    use std::time::Duration;
+    use twofold_verifier::{RedisStore, ReplicaWait, StoreError, Verifier, VerifyError};
+
+    let redis = common::RedisServer::start();
+    let socket = redis.url().trim_start_matches("redis+unix://").to_owned();
+    let store = |wait: bool| {
+        let builder = RedisStore::builder(&redis.url())
+            .unwrap()
+            .prefix("typed:")
+            .timeout(Duration::from_millis(300));
+        let builder = if wait {
+            builder.wait_for_replicas(ReplicaWait {
+                replicas: 1,
+                timeout: Duration::from_millis(100),
+            })
+        } else {
+            builder
+        };
+        Verifier::new(builder.build().unwrap(), common::key(), Config::new("Example")).unwrap()
+    };
+    let (plain, waiting) = (store(false), store(true));
+    let app = common::enrolled(&plain, "alice", 1_000_000);
+
+    // A lone server has no replica to confirm the write: the code is not
+    // accepted, and its step is spent all the same (the write reached the
+    // server), so it is not accepted later either.
+    let code = app.code_at(1_000_030);
+    match waiting.verify("alice", code.as_str(), 1_000_030) {
+        Err(VerifyError::Store(
+            error @ StoreError::NotEnoughReplicas {
+                acknowledged: 0,
+                required: 1,
+            },
+        )) => {
+            assert!(error.retry_later());
+            assert!(error.to_string().contains("try again"), "{error}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(
+        plain.verify("alice", code.as_str(), 1_000_030),
+        Err(VerifyError::Replayed { .. })
+    ));
+
+    // A server that stops answering: a timeout, then, once it answers
+    // again, the next call goes through on a new connection.
+    let paused = std::process::Command::new("redis-cli")
+        .args(["-s", &socket, "CLIENT", "PAUSE", "1000", "ALL"])
+        .output()
+        .unwrap();
+    assert!(paused.status.success());
+    match plain.status("alice") {
+        Err(error @ StoreError::Timeout(_)) => assert!(error.retry_later()),
+        other => panic!("{other:?}"),
+    }
+    std::thread::sleep(Duration::from_millis(1_000));
+    assert!(plain.status("alice").unwrap().enrolled_since.is_some());
+
+    // A server gone: unreachable, on the open connection and on a new one.
+    drop(redis);
+    for _ in 0..2 {
+        match plain.status("alice") {
+            Err(error @ StoreError::Unreachable(_)) => assert!(error.retry_later()),
+            other => panic!("{other:?}"),
+        }
+    }
+    assert!(!StoreError::Corrupt("x".into()).retry_later());
+    assert!(!StoreError::Backend("x".into()).retry_later());
 }

@@ -7,11 +7,14 @@
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::panic,
-    clippy::indexing_slicing
+    clippy::indexing_slicing,
+    clippy::unreachable
 )]
 
 #[path = "../../../otp/tests/common/mod.rs"]
 pub mod shared;
+
+pub mod fleet;
 
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -95,10 +98,16 @@ impl Drop for RedisServer {
     }
 }
 
-fn rand_suffix() -> u64 {
+pub fn rand_suffix() -> u64 {
     let mut bytes = [0u8; 8];
     getrandom::fill(&mut bytes).unwrap();
     u64::from_le_bytes(bytes)
+}
+
+/// A verifier over the Redis at `url` (any deployment, its default
+/// replica wait), keys under `prefix`.
+pub fn verifier_at(url: &str, prefix: &str, config: Config) -> Verifier<RedisStore> {
+    Verifier::new(RedisStore::open(url, prefix).unwrap(), key(), config).unwrap()
 }
 
 /// Enrolls and confirms `user` at `now`, returning the app's view of the
