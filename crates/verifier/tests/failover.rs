@@ -122,7 +122,7 @@ fn drive(url: &str, user: &str, app: &Account, stop: &AtomicBool, log: &Mutex<Ve
 }
 
 /// Drives `users` (the first is the victim), kills the victim's primary
-/// one second in, restarts it once a replica has taken over, and goes on
+/// one second in, adds a replica to the replica that took over, and goes on
 /// until a second after the victim's first acceptance after that. Returns the log, the kill's and the
 /// takeover's instants.
 fn run<F: Fleet>(fleet: &mut F, users: &[String]) -> (Vec<Attempt>, Instant, Instant) {
@@ -130,6 +130,7 @@ fn run<F: Fleet>(fleet: &mut F, users: &[String]) -> (Vec<Attempt>, Instant, Ins
     let enrolling = server(&url, true);
     let apps: Vec<Account> = users.iter().map(|u| common::enrolled(&enrolling, u, START)).collect();
     let victim_primary = fleet.primary_for(&device_key(&users[0]));
+    let victim_replica = fleet.replica_of(victim_primary);
     let (stop, log) = (AtomicBool::new(false), Mutex::new(Vec::new()));
     let (killed, taken_over) = std::thread::scope(|scope| {
         for (user, app) in users.iter().zip(&apps) {
@@ -144,10 +145,10 @@ fn run<F: Fleet>(fleet: &mut F, users: &[String]) -> (Vec<Attempt>, Instant, Ins
         fleet.kill(victim_primary);
         fleet.wait_taken_over(victim_primary);
         let taken_over = Instant::now();
-        // The promoted replica has no replica of its own until the killed
-        // node comes back (as an operator's restart would bring it), and
-        // the wait refuses writes until then.
-        fleet.restart(victim_primary);
+        // The promoted replica has no replica of its own until one is
+        // added (as an operator replaces the dead node), and the wait
+        // refuses writes until then.
+        fleet.add_replica(victim_replica);
         common::fleet::until(
             Duration::from_secs(30),
             "the victim's first code after the takeover",
@@ -177,11 +178,10 @@ impl Drop for StopOnDrop<'_> {
 /// The checks every failover run must pass; prints what happened.
 fn check(log: &[Attempt], victim: &str, killed: Instant, taken_over: Instant) {
     let mut accepted: HashMap<(&str, u64), usize> = HashMap::new();
-    let mut replayed: HashMap<(&str, u64), usize> = HashMap::new();
     for a in log {
         match &a.outcome {
             Outcome::Accepted => *accepted.entry((&a.user, a.step)).or_default() += 1,
-            Outcome::Replayed => *replayed.entry((&a.user, a.step)).or_default() += 1,
+            Outcome::Replayed => {}
             Outcome::Store(error, retry_later) => {
                 assert_eq!(a.user, victim, "a user on another primary failed: {error}");
                 assert!(a.at > killed, "a store error before the kill: {error}");
@@ -190,15 +190,10 @@ fn check(log: &[Attempt], victim: &str, killed: Instant, taken_over: Instant) {
             Outcome::Other(error) => panic!("{} step {}: {error}", a.user, a.step),
         }
     }
+    // Each round ended on "already used" (the drivers see to it), so a
+    // use lost in the failover shows here as a second acceptance.
     let twice: Vec<_> = accepted.iter().filter(|(_, n)| **n > 1).collect();
     assert!(twice.is_empty(), "codes accepted more than once: {twice:?}");
-    // Every round ended in "already used", so its use was kept.
-    for (user, step) in accepted.keys() {
-        assert!(
-            replayed.contains_key(&(*user, *step)),
-            "{user} step {step} was never refused after"
-        );
-    }
 
     let victims: Vec<&Attempt> = log.iter().filter(|a| a.user == victim).collect();
     let errors: Vec<&&Attempt> = victims
@@ -268,7 +263,7 @@ fn no_code_is_accepted_twice_across_a_sentinel_failover() {
 /// Makes `user`'s replica miss a write: stops the replica (SIGSTOP), cuts
 /// its link on the primary (`CLIENT KILL TYPE replica`), verifies a code,
 /// kills the primary, wakes the replica and waits for its takeover,
-/// restarts the killed node (to be the new primary's replica), then sends
+/// gives the new primary a replica, then sends
 /// the same code again (after store errors, every 50 ms). Returns both
 /// answers. (Stopping alone is not enough: the replica would find the
 /// write waiting in its socket when woken.)
@@ -294,7 +289,7 @@ fn lagging_replica<F: Fleet>(fleet: &mut F, user: &str, wait: bool) -> [Result<u
     fleet.kill(primary);
     fleet.signal(replica, "-CONT");
     fleet.wait_taken_over(primary);
-    fleet.restart(primary);
+    fleet.add_replica(replica);
     let after = server(&url, wait);
     let deadline = Instant::now() + Duration::from_secs(30);
     let second = loop {

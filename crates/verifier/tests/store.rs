@@ -252,3 +252,54 @@ fn store_errors_are_typed() {
     assert!(!StoreError::Corrupt("x".into()).retry_later());
     assert!(!StoreError::Backend("x".into()).retry_later());
 }
+
+/// A Cluster moving a user's slot to another primary while a store holds
+/// the old slot map: during the move the old primary answers `ASK` for the
+/// moved keys, after it `MOVED`; the store follows both, and the record
+/// written during the move is the one found after it.
+#[test]
+fn a_cluster_store_follows_its_users_slot_to_another_primary() {
+    use common::fleet::cli;
+
+    let cluster = RedisCluster::start();
+    let verifier = common::verifier_at(&cluster.url(), "move:", Config::new("Example"));
+    let start = 1_700_000_000;
+    let app = common::enrolled(&verifier, "mover", start);
+    let (device, version) = ("move:{mover}:device", "move:{mover}:version");
+    let from = cluster.primary_of(device);
+    let to = cluster.primaries().into_iter().find(|&p| p != from).unwrap();
+    let slot = cluster.slot_of(device).to_string();
+    let id = |port: u16| cli(port, &["CLUSTER", "MYID"]).trim().to_owned();
+    let ok = |port: u16, args: &[&str]| assert_eq!(cli(port, args).trim(), "OK", "{port} {args:?}");
+
+    ok(to, &["CLUSTER", "SETSLOT", &slot, "IMPORTING", &id(from)]);
+    ok(from, &["CLUSTER", "SETSLOT", &slot, "MIGRATING", &id(to)]);
+    let port = to.to_string();
+    ok(
+        from,
+        &["MIGRATE", "127.0.0.1", &port, "", "0", "5000", "KEYS", device, version],
+    );
+    // The keys are gone from the old primary, which still owns the slot
+    // and sends their askers on.
+    assert!(cli(from, &["EXISTS", device]).starts_with(&format!("ASK {slot} ")));
+    let code = |t: u64| app.code_at(t).as_str().to_owned();
+    assert_eq!(
+        verifier.verify("mover", &code(start + 30), start + 30).unwrap().step,
+        (start + 30) / 30
+    );
+
+    for port in cluster.primaries() {
+        ok(port, &["CLUSTER", "SETSLOT", &slot, "NODE", &id(to)]);
+    }
+    assert_eq!(cluster.primary_of(device), to);
+    // The use written during the move is there after it.
+    assert!(matches!(
+        verifier.verify("mover", &code(start + 30), start + 30),
+        Err(twofold_verifier::VerifyError::Replayed { .. })
+    ));
+    assert_eq!(
+        verifier.verify("mover", &code(start + 60), start + 60).unwrap().step,
+        (start + 60) / 30
+    );
+    assert_eq!(cli(to, &["EXISTS", device, version]).trim(), "2");
+}

@@ -20,7 +20,7 @@
 mod link;
 mod target;
 
-use std::sync::Mutex;
+use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
 use redis::Script;
@@ -30,7 +30,7 @@ use crate::store::{Device, Mode, Store, Versioned};
 
 pub use target::{RedisBuilder, ReplicaWait};
 
-use link::Link;
+use link::{Link, LinkError, Write, Written};
 use target::Target;
 
 /// The compare-and-swap: KEYS = device, version counter; ARGV = expected
@@ -92,36 +92,43 @@ impl RedisStore {
     /// Runs `f` on the connection, opening a new one first if the last
     /// call failed. An error drops the connection, so that the next call
     /// starts afresh (in a Cluster: from the nodes' current slot map; behind
-    /// Sentinel: from the primary the sentinels now name).
-    fn with<T>(&self, f: impl FnOnce(&mut Link) -> Result<T, StoreError>) -> Result<T, StoreError> {
-        let mut slot = self
-            .link
-            .lock()
-            .map_err(|_| StoreError::Backend("a thread panicked while holding the Redis connection".into()))?;
-        let mut link = match slot.take() {
-            Some(link) => link,
-            None => self.target.connect()?,
-        };
-        let result = f(&mut link);
-        if result.is_ok() {
-            *slot = Some(link);
+    /// Sentinel: from the primary the Sentinels now name). A `MOVED` (the
+    /// command was not run) reads the slot map again at once, and runs `f`
+    /// once more.
+    fn with<T>(&self, mut f: impl FnMut(&mut Link) -> Result<T, LinkError>) -> Result<T, StoreError> {
+        // The link is taken out during a call, so a panic in one leaves
+        // nothing half-done behind the lock.
+        let mut slot = self.link.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut redirected = false;
+        loop {
+            let mut link = match slot.take() {
+                Some(link) => link,
+                None => self.target.connect()?,
+            };
+            match f(&mut link) {
+                Ok(value) => {
+                    *slot = Some(link);
+                    return Ok(value);
+                }
+                Err(LinkError { moved: true, .. }) if !redirected => redirected = true,
+                Err(failure) => return Err(failure.error),
+            }
         }
-        result
     }
 
-    /// After a write on `link`: waits for the replicas, if set to.
-    fn replicated(&self, link: &mut Link, key: &str) -> Result<(), StoreError> {
-        let Some(wait) = self.wait else {
-            return Ok(());
-        };
-        let acknowledged = link.wait_for_replicas(key, wait)?;
-        if acknowledged < wait.replicas {
+    /// Writes `key` (waiting for the replicas, if set to); whether the
+    /// write changed anything.
+    fn write(&self, key: &str, write: &Write<'_>) -> Result<bool, StoreError> {
+        let Written { applied, acknowledged } = self.with(|link| link.write(key, write, self.wait))?;
+        if let (Some(wait), Some(acknowledged)) = (self.wait, acknowledged)
+            && acknowledged < wait.replicas
+        {
             return Err(StoreError::NotEnoughReplicas {
                 acknowledged,
                 required: wait.replicas,
             });
         }
-        Ok(())
+        Ok(applied)
     }
 
     fn device_key(&self, user: &str) -> String {
@@ -141,7 +148,7 @@ impl Store for RedisStore {
     fn device(&self, user: &str) -> Result<Option<Versioned<Device>>, StoreError> {
         let key = self.device_key(user);
         let (version, record): (Option<u64>, Option<String>) =
-            self.with(|link| link.query(redis::cmd("HMGET").arg(&key).arg("v").arg("r")))?;
+            self.with(|link| link.read(&key, redis::cmd("HMGET").arg(&key).arg("v").arg("r")))?;
         match (version, record) {
             (Some(version), Some(record)) => {
                 let value = serde_json::from_str(&record).map_err(|e| StoreError::Corrupt(e.to_string()))?;
@@ -164,24 +171,20 @@ impl Store for RedisStore {
                 "the user name {user:?} cannot be kept in a Redis Cluster: its two keys fall in different slots (an empty name has no hash tag)"
             )));
         }
-        let mut invocation = self.replace.prepare_invoke();
-        invocation
-            .key(&device_key)
-            .key(&version_key)
-            .arg(&expected)
-            .arg(&record);
-        self.with(|link| {
-            let written: i64 = link.invoke(&invocation)?;
-            if written == 1 {
-                self.replicated(link, &device_key)?;
-            }
-            Ok(written == 1)
-        })
+        self.write(
+            &device_key,
+            &Write::Script {
+                script: &self.replace,
+                code: REPLACE,
+                keys: [&device_key, &version_key],
+                args: [&expected, &record],
+            },
+        )
     }
 
     fn mode(&self, company: &str) -> Result<Option<Mode>, StoreError> {
         let key = self.mode_key(company);
-        let mode: Option<String> = self.with(|link| link.query(redis::cmd("GET").arg(&key)))?;
+        let mode: Option<String> = self.with(|link| link.read(&key, redis::cmd("GET").arg(&key)))?;
         match mode.as_deref() {
             None => Ok(None),
             Some("forced") => Ok(Some(Mode::Forced)),
@@ -198,10 +201,8 @@ impl Store for RedisStore {
         };
         // A company's mode lost in a failover would quietly make 2FA
         // optional again, so it waits for the replicas as a device does.
-        self.with(|link| {
-            link.query::<()>(redis::cmd("SET").arg(&key).arg(value))?;
-            self.replicated(link, &key)
-        })
+        self.write(&key, &Write::Command(redis::cmd("SET").arg(&key).arg(value)))
+            .map(drop)
     }
 }
 

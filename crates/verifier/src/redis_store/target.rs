@@ -8,7 +8,7 @@ use std::time::Duration;
 use redis::cluster::ClusterClient;
 use redis::{Client, ConnectionInfo, IntoConnectionInfo, RedisConnectionInfo};
 
-use super::link::{Link, store_error};
+use super::link::{Link, failure};
 use super::{REPLACE, RedisStore, Script, TIMEOUT};
 use crate::error::StoreError;
 
@@ -33,7 +33,7 @@ impl ReplicaWait {
 }
 
 /// The deployment a URL names, before connecting.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub(super) enum Deployment {
     Single(ConnectionInfo),
     Cluster(Vec<ConnectionInfo>),
@@ -42,6 +42,22 @@ pub(super) enum Deployment {
         service: String,
         primary: RedisConnectionInfo,
     },
+}
+
+/// Addresses only: a `ConnectionInfo`'s own `Debug` shows the password.
+impl std::fmt::Debug for Deployment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let addresses = |nodes: &[ConnectionInfo]| nodes.iter().map(|n| n.addr.to_string()).collect::<Vec<_>>();
+        match self {
+            Self::Single(info) => f.debug_tuple("Single").field(&info.addr.to_string()).finish(),
+            Self::Cluster(nodes) => f.debug_tuple("Cluster").field(&addresses(nodes)).finish(),
+            Self::Sentinel { sentinels, service, .. } => f
+                .debug_struct("Sentinel")
+                .field("sentinels", &addresses(sentinels))
+                .field("service", service)
+                .finish_non_exhaustive(),
+        }
+    }
 }
 
 const CLUSTER: &str = "redis+cluster://";
@@ -172,11 +188,13 @@ impl RedisBuilder {
         if self.timeout.is_zero() {
             return Err(StoreError::Backend("the Redis timeout must be more than zero".into()));
         }
+        // WAIT counts whole milliseconds and takes 0 for "for ever"; the
+        // reply must come well within the read timeout.
         if let Some(wait) = self.wait
-            && (wait.replicas == 0 || wait.timeout.is_zero() || wait.timeout >= self.timeout)
+            && (wait.replicas == 0 || wait.timeout.as_millis() == 0 || wait.timeout * 2 > self.timeout)
         {
             return Err(StoreError::Backend(format!(
-                "the replica wait must be for at least 1 replica, for more than 0 ms and less than the store's timeout ({} ms), not {} replicas for {} ms",
+                "the replica wait must be for at least 1 replica, for at least 1 ms and at most half the store's timeout ({} ms), not {} replicas for {} ms",
                 self.timeout.as_millis(),
                 wait.replicas,
                 wait.timeout.as_millis()
@@ -218,12 +236,11 @@ impl Target {
                 ClusterClient::builder(nodes)
                     .connection_timeout(timeout)
                     .response_timeout(timeout)
-                    // Follow a MOVED or ASK, and ride out a TRYAGAIN, but
-                    // let a failover show as an error within a second
-                    // rather than the default's minutes of sleeping.
-                    .retries(3)
-                    .min_retry_wait(20)
-                    .max_retry_wait(200)
+                    // No retries: the client would follow a redirection for
+                    // a write and then route its WAIT by the slot map, to
+                    // another node; and it would resend a write that timed
+                    // out. The link follows ASK and the store MOVED.
+                    .retries(0)
                     .build()
                     .map_err(bad_url)?,
             ),
@@ -255,8 +272,9 @@ impl Target {
         match &self.kind {
             Kind::Single(client) => self.node(client).map(Link::Node),
             Kind::Cluster(client) => {
-                let connection = client.get_connection().map_err(store_error)?;
-                connection.set_write_timeout(Some(self.timeout)).map_err(store_error)?;
+                let error = |e: redis::RedisError| failure(&e, true).error;
+                let connection = client.get_connection().map_err(error)?;
+                connection.set_write_timeout(Some(self.timeout)).map_err(error)?;
                 // A command that fails on a dropped connection is not sent
                 // again on a new one: a WAIT there would count replicas of
                 // nothing. The store drops the whole connection instead.
@@ -267,59 +285,75 @@ impl Target {
                 sentinels,
                 service,
                 primary,
-            } => {
-                let mut failures = Vec::new();
-                for sentinel in sentinels {
-                    match self.primary_from(sentinel, service, primary) {
-                        Ok(link) => return Ok(link),
-                        Err(error) => failures.push(error.to_string()),
-                    }
-                }
-                Err(StoreError::Unreachable(format!(
-                    "no sentinel named a reachable primary for {service:?}: {}",
-                    failures.join("; ")
-                )))
-            }
+            } => self.primary_behind(sentinels, service, primary),
         }
     }
 
     fn node(&self, client: &Client) -> Result<redis::Connection, StoreError> {
-        let connection = client.get_connection_with_timeout(self.timeout).map_err(store_error)?;
-        connection.set_read_timeout(Some(self.timeout)).map_err(store_error)?;
-        connection.set_write_timeout(Some(self.timeout)).map_err(store_error)?;
+        let error = |e: redis::RedisError| failure(&e, false).error;
+        let connection = client.get_connection_with_timeout(self.timeout).map_err(error)?;
+        connection.set_read_timeout(Some(self.timeout)).map_err(error)?;
+        connection.set_write_timeout(Some(self.timeout)).map_err(error)?;
         Ok(connection)
     }
 
-    /// Asks `sentinel` for the service's primary, connects to it, and
-    /// checks that it is a primary (a demoted one that came back is not).
-    fn primary_from(
+    /// Asks every Sentinel for the service's primary, connects to the one
+    /// a majority of them name, and checks that it is a primary. One
+    /// Sentinel alone may be on the wrong side of a network split, naming
+    /// a primary that the others have replaced.
+    fn primary_behind(
         &self,
-        sentinel: &Client,
+        sentinels: &[Client],
         service: &str,
         primary: &RedisConnectionInfo,
     ) -> Result<Link, StoreError> {
-        let mut asking = self.node(sentinel)?;
-        let address: Option<(String, u16)> = redis::cmd("SENTINEL")
-            .arg("get-master-addr-by-name")
-            .arg(service)
-            .query(&mut asking)
-            .map_err(store_error)?;
-        let Some((host, port)) = address else {
-            return Err(StoreError::Backend(format!(
-                "{} does not know the service {service:?}",
-                sentinel.get_connection_info().addr
+        let mut votes: Vec<((String, u16), usize)> = Vec::new();
+        let mut failures = Vec::new();
+        for sentinel in sentinels {
+            let answer = self.node(sentinel).and_then(|mut asking| {
+                redis::cmd("SENTINEL")
+                    .arg("get-master-addr-by-name")
+                    .arg(service)
+                    .query::<Option<(String, u16)>>(&mut asking)
+                    .map_err(|e| failure(&e, false).error)
+            });
+            match answer {
+                Ok(Some(address)) => match votes.iter_mut().find(|(a, _)| *a == address) {
+                    Some((_, count)) => *count += 1,
+                    None => votes.push((address, 1)),
+                },
+                Ok(None) => failures.push(StoreError::Backend(format!(
+                    "the Sentinel at {} does not watch a service named {service:?}",
+                    sentinel.get_connection_info().addr
+                ))),
+                Err(error) => failures.push(error),
+            }
+        }
+        let majority = sentinels.len() / 2 + 1;
+        let Some(((host, port), _)) = votes.into_iter().find(|(_, count)| *count >= majority) else {
+            let text = failures.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ");
+            // Every Sentinel answered, and not one named a primary: a
+            // setting is wrong, not the network.
+            if failures.len() == sentinels.len() && failures.iter().all(|f| !f.retry_later()) {
+                return Err(StoreError::Backend(text));
+            }
+            return Err(StoreError::Unreachable(format!(
+                "no majority of the {} Sentinels named one primary for {service:?}; {text}",
+                sentinels.len()
             )));
         };
         let info = ConnectionInfo {
             addr: redis::ConnectionAddr::Tcp(host.clone(), port),
             redis: primary.clone(),
         };
-        let mut link = Link::Node(self.node(&Client::open(info).map_err(bad_url)?)?);
-        let role: Vec<redis::Value> = link.query(&redis::cmd("ROLE"))?;
+        let mut connection = self.node(&Client::open(info).map_err(bad_url)?)?;
+        let role: Vec<redis::Value> = redis::cmd("ROLE")
+            .query(&mut connection)
+            .map_err(|e| failure(&e, false).error)?;
         match role.first() {
-            Some(redis::Value::BulkString(role)) if role == b"master" => Ok(link),
+            Some(redis::Value::BulkString(role)) if role == b"master" => Ok(Link::Node(connection)),
             _ => Err(StoreError::Unreachable(format!(
-                "{host}:{port}, named by the sentinels, is not a primary yet"
+                "{host}:{port}, named by the Sentinels, is not a primary yet"
             ))),
         }
     }
@@ -379,6 +413,22 @@ mod tests {
     }
 
     #[test]
+    fn passwords_stay_out_of_debug_and_errors() {
+        for url in [
+            "redis://:hunter2@h:1/0",
+            "redis+cluster://u:hunter2@h:1,h:2",
+            "redis+sentinel://u:hunter2@h:1/service",
+        ] {
+            let builder = RedisBuilder::new(parse(url));
+            assert!(!format!("{builder:?}").contains("hunter2"), "{builder:?}");
+            let error = builder.timeout(Duration::ZERO).build().unwrap_err();
+            assert!(!format!("{error} {error:?}").contains("hunter2"));
+        }
+        let error = refused("redis+cluster://u:hunter2@h:notaport");
+        assert!(!error.contains("hunter2"), "{error}");
+    }
+
+    #[test]
     fn bad_urls_say_what_to_write() {
         for url in [
             "redis+cluster://",
@@ -411,15 +461,21 @@ mod tests {
         );
         // Settings that would block for ever, or resend a WAIT that the
         // timeout cut, are refused before connecting.
-        for (replicas, ms, timeout) in [(0, 100, 5_000), (1, 0, 5_000), (1, 5_000, 5_000), (1, 100, 0)] {
+        for (replicas, us, timeout) in [
+            (0, 100_000, 5_000),
+            (1, 0, 5_000),
+            (1, 500, 5_000),
+            (1, 2_600_000, 5_000),
+            (1, 100_000, 0),
+        ] {
             let builder = RedisBuilder::new(parse("redis+cluster://127.0.0.1:1"))
                 .wait_for_replicas(ReplicaWait {
                     replicas,
-                    timeout: Duration::from_millis(ms),
+                    timeout: Duration::from_micros(us),
                 })
                 .timeout(Duration::from_millis(timeout));
             let error = builder.build().unwrap_err().to_string();
-            assert!(error.contains("must be"), "{replicas} {ms} {timeout}: {error}");
+            assert!(error.contains("must be"), "{replicas} {us} {timeout}: {error}");
         }
     }
 }

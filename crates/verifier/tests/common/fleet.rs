@@ -3,10 +3,11 @@
 //! watched by three Sentinels. Each node is a redis-server of this machine
 //! in a temporary folder; all are killed when the fleet is dropped.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use super::rand_suffix;
@@ -40,18 +41,28 @@ pub fn until(limit: Duration, what: &str, mut check: impl FnMut() -> bool) {
     }
 }
 
+/// Ports (and bus ports) this process has handed out: tests run side by
+/// side, and a port the OS offers again after one test let go of its probe
+/// may still be on its way to that test's redis-server.
+static TAKEN: Mutex<BTreeSet<u16>> = Mutex::new(BTreeSet::new());
+
 /// `count` free loopback ports, each with port + 10000 free too (a
-/// Cluster node's bus port).
+/// Cluster node's bus port), none handed out before in this process.
 fn free_ports(count: usize) -> Vec<u16> {
+    let mut taken = TAKEN.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     let mut ports = Vec::new();
     let mut held = Vec::new();
     while ports.len() < count {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
         let Some(bus) = port.checked_add(10_000) else { continue };
+        if taken.contains(&port) || taken.contains(&bus) {
+            continue;
+        }
         let Ok(bus_listener) = TcpListener::bind(("127.0.0.1", bus)) else {
             continue;
         };
+        taken.extend([port, bus]);
         held.push(listener);
         held.push(bus_listener);
         ports.push(port);
@@ -59,14 +70,15 @@ fn free_ports(count: usize) -> Vec<u16> {
     ports
 }
 
-/// Whether a primary's `INFO replication` shows a replica in sync that has
-/// acknowledged some of the stream: until its first acknowledgement, a
-/// `WAIT` after a write counts it out.
-fn replica_acknowledges(info: &str) -> bool {
+/// Whether a primary's `INFO replication` shows its replica in sync. (The
+/// nodes sync from a file, so a replica online gets the stream at once; a
+/// socket sync would hold it back until the replica's first
+/// acknowledgement, and a WAIT before that fails.)
+fn replica_in_sync(info: &str) -> bool {
     info.contains("role:master")
         && info
             .lines()
-            .any(|line| line.starts_with("slave0:") && line.contains("state=online") && !line.contains("offset=0,"))
+            .any(|line| line.starts_with("slave0:") && line.contains("state=online"))
 }
 
 /// A temporary folder, removed with the fleet.
@@ -99,8 +111,8 @@ fn node_args(dir: &Path, port: u16) -> Vec<String> {
         "no",
         // A replica synced over a socket (the default) gets the stream only
         // after its first acknowledgement, up to a second later, and WAIT
-        // fails until then; from a file it gets it at once. (It also skips
-        // the socket sync's 5-second gathering delay.)
+        // fails until then; from a file it gets it at once (and without the
+        // socket sync's 5-second gathering delay).
         "--repl-diskless-sync",
         "no",
         "--dir",
@@ -110,11 +122,29 @@ fn node_args(dir: &Path, port: u16) -> Vec<String> {
     .to_vec()
 }
 
-/// Nodes by port, with what started them; killed and their folder removed
-/// on drop.
+/// A Cluster node's arguments.
+fn cluster_node_args(dir: &Path, port: u16) -> Vec<String> {
+    let mut args = node_args(dir, port);
+    for arg in [
+        "--cluster-enabled",
+        "yes",
+        "--cluster-config-file",
+        &format!("nodes-{port}.conf"),
+        "--cluster-node-timeout",
+        &DOWN_AFTER_MS.to_string(),
+        // The other primaries' users go on while one shard fails over (the
+        // default stops the whole Cluster).
+        "--cluster-require-full-coverage",
+        "no",
+    ] {
+        args.push(arg.to_owned());
+    }
+    args
+}
+
+/// Nodes by port; killed, and their folder removed, on drop.
 pub struct Nodes {
     children: HashMap<u16, Child>,
-    started: HashMap<u16, (String, Vec<String>)>,
     dir: PathBuf,
 }
 
@@ -122,22 +152,16 @@ impl Nodes {
     fn new(dir: PathBuf) -> Self {
         Self {
             children: HashMap::new(),
-            started: HashMap::new(),
             dir,
         }
     }
 
-    fn start(&mut self, port: u16, name: &str, args: Vec<String>) {
-        self.children.insert(port, spawn(&self.dir, name, &args));
-        self.started.insert(port, (name.to_owned(), args));
-    }
-
-    /// Starts a killed node again, as it was started (a Cluster node finds
-    /// its old configuration file in the folder).
-    fn restart(&mut self, port: u16) {
-        let (name, args) = self.started[&port].clone();
-        self.children
-            .insert(port, spawn(&self.dir, &format!("{name}-again"), &args));
+    /// Starts a node and waits until it answers.
+    fn start(&mut self, port: u16, name: &str, args: &[String]) {
+        self.children.insert(port, spawn(&self.dir, name, args));
+        until(Duration::from_secs(20), "a node to answer", || {
+            cli(port, &["PING"]).trim() == "PONG"
+        });
     }
 
     fn kill(&mut self, port: u16) {
@@ -180,10 +204,7 @@ impl RedisAlone {
         let dir = scratch("alone");
         let port = free_ports(1)[0];
         let mut nodes = Nodes::new(dir.clone());
-        nodes.start(port, "alone", node_args(&dir, port));
-        until(Duration::from_secs(20), "redis-server to answer", || {
-            cli(port, &["PING"]).trim() == "PONG"
-        });
+        nodes.start(port, "alone", &node_args(&dir, port));
         Self { _nodes: nodes, port }
     }
 
@@ -215,29 +236,9 @@ impl RedisCluster {
         let ports = free_ports(6);
         let mut nodes = Nodes::new(dir.clone());
         for &port in &ports {
-            let mut args = node_args(&dir, port);
-            for arg in [
-                "--cluster-enabled",
-                "yes",
-                "--cluster-config-file",
-                &format!("nodes-{port}.conf"),
-                "--cluster-node-timeout",
-                &DOWN_AFTER_MS.to_string(),
-                // The other primaries' users go on while one shard fails
-                // over (the default stops the whole Cluster).
-                "--cluster-require-full-coverage",
-                "no",
-            ] {
-                args.push(arg.to_owned());
-            }
-            nodes.start(port, &format!("node-{port}"), args);
+            nodes.start(port, &format!("node-{port}"), &cluster_node_args(&dir, port));
         }
         let cluster = Self { nodes, ports };
-        for &port in &cluster.ports {
-            until(Duration::from_secs(20), "a Cluster node to answer", || {
-                cli(port, &["PING"]).trim() == "PONG"
-            });
-        }
         let addresses: Vec<String> = cluster.ports.iter().map(|p| format!("127.0.0.1:{p}")).collect();
         let created = Command::new("redis-cli")
             .arg("--cluster")
@@ -266,7 +267,7 @@ impl RedisCluster {
                 let role = cli(port, &["INFO", "replication"]);
                 info.contains("cluster_state:ok")
                     && info.contains("cluster_slots_ok:16384")
-                    && (!replicas || role.contains("master_link_status:up") || replica_acknowledges(&role))
+                    && (!replicas || role.contains("master_link_status:up") || replica_in_sync(&role))
             }) && self.primaries().len() == 3
         });
     }
@@ -373,10 +374,15 @@ impl RedisSentinel {
         let ports = free_ports(5);
         let (data, sentinels) = ([ports[0], ports[1]], [ports[2], ports[3], ports[4]]);
         let mut nodes = Nodes::new(dir.clone());
-        nodes.start(data[0], "primary", node_args(&dir, data[0]));
+        nodes.start(data[0], "primary", &node_args(&dir, data[0]));
         let mut replica = node_args(&dir, data[1]);
         replica.extend(["--replicaof".to_owned(), "127.0.0.1".to_owned(), data[0].to_string()]);
-        nodes.start(data[1], "replica", replica);
+        nodes.start(data[1], "replica", &replica);
+        // The Sentinels find the replica in the primary's INFO, which they
+        // read again only every 10 s: start them once it is there.
+        until(Duration::from_secs(30), "the replica to sync", || {
+            replica_in_sync(&cli(data[0], &["INFO", "replication"]))
+        });
         for port in sentinels {
             // A Sentinel rewrites its file, so each has its own.
             let conf = dir.join(format!("sentinel-{port}.conf"));
@@ -393,12 +399,9 @@ impl RedisSentinel {
             )
             .unwrap();
             let args = vec![conf.display().to_string(), "--sentinel".to_owned()];
-            nodes.start(port, &format!("sentinel-{port}"), args);
+            nodes.start(port, &format!("sentinel-{port}"), &args);
         }
         let fleet = Self { nodes, data, sentinels };
-        until(Duration::from_secs(30), "the replica to sync", || {
-            replica_acknowledges(&cli(data[0], &["INFO", "replication"]))
-        });
         fleet.wait_watched(data[0]);
         fleet
     }
@@ -438,9 +441,11 @@ pub trait Fleet {
     fn replica_of(&self, primary: u16) -> u16;
     /// Waits until a replica has taken over from the killed `primary`.
     fn wait_taken_over(&self, primary: u16);
-    /// Starts the killed node on `port` again, and waits until it has
-    /// rejoined as a replica of the new primary, in sync.
-    fn restart(&mut self, port: u16);
+    /// Starts a new node as a replica of `primary`, and waits until it is
+    /// in sync (as an operator replaces a dead node; a dead node restarted
+    /// from its disk would, for a moment, believe it still served its old
+    /// slots).
+    fn add_replica(&mut self, primary: u16);
     /// The fleet's processes.
     fn nodes(&mut self) -> &mut Nodes;
 
@@ -491,12 +496,19 @@ impl Fleet for RedisCluster {
         self.wait_healthy(false);
     }
 
-    /// Until the Cluster tells it otherwise, the restarted node believes it
-    /// still serves its old slots, with what it had on disk (nothing here).
-    fn restart(&mut self, port: u16) {
-        self.nodes.restart(port);
-        until(Duration::from_secs(30), "the restarted node to be a replica", || {
-            cli(port, &["INFO", "replication"]).contains("master_link_status:up")
+    fn add_replica(&mut self, primary: u16) {
+        let port = free_ports(1)[0];
+        let dir = self.nodes.dir.clone();
+        self.nodes
+            .start(port, &format!("node-{port}"), &cluster_node_args(&dir, port));
+        self.ports.push(port);
+        let ok = |args: &[&str]| cli(port, args).trim() == "OK";
+        assert!(ok(&["CLUSTER", "MEET", "127.0.0.1", &primary.to_string()]));
+        let id = cli(primary, &["CLUSTER", "MYID"]).trim().to_owned();
+        // REPLICATE needs the primary known, which the meeting's gossip
+        // brings in a moment.
+        until(Duration::from_secs(30), "the new node to replicate", || {
+            ok(&["CLUSTER", "REPLICATE", &id])
         });
         self.wait_healthy(true);
     }
@@ -533,13 +545,13 @@ impl Fleet for RedisSentinel {
         });
     }
 
-    /// The Sentinels turn the restarted node into a replica.
-    fn restart(&mut self, port: u16) {
-        self.nodes.restart(port);
-        let primary = *self.data.iter().find(|&&p| p != port).unwrap();
-        until(Duration::from_secs(30), "the restarted node to be a replica", || {
-            cli(port, &["INFO", "replication"]).contains("master_link_status:up")
-                && replica_acknowledges(&cli(primary, &["INFO", "replication"]))
+    fn add_replica(&mut self, primary: u16) {
+        let port = free_ports(1)[0];
+        let mut args = node_args(&self.nodes.dir, port);
+        args.extend(["--replicaof".to_owned(), "127.0.0.1".to_owned(), primary.to_string()]);
+        self.nodes.start(port, &format!("replica-{port}"), &args);
+        until(Duration::from_secs(30), "the new replica to sync", || {
+            replica_in_sync(&cli(primary, &["INFO", "replication"]))
         });
     }
 
