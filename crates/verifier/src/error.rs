@@ -13,7 +13,7 @@ use thiserror::Error;
 pub enum StoreError {
     /// The store's backend (Redis, a database) failed in a way that needs an
     /// administrator: a refused password, a wrong setting, an unknown reply.
-    #[error("the 2FA store failed: {0}; check that it is running and reachable")]
+    #[error("the 2FA store failed: {0}")]
     Backend(String),
     /// The store could not be reached: the connection was refused or
     /// dropped, or no primary holds the user's keys (a failover under way).

@@ -149,7 +149,7 @@ impl MemoryStore {
 }
 
 fn poisoned<T>(_: T) -> StoreError {
-    StoreError::Backend("a thread panicked while holding the memory store's lock".into())
+    StoreError::Backend("a thread panicked while holding the memory store's lock; restart the server".into())
 }
 
 impl Store for MemoryStore {

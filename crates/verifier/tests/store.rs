@@ -303,3 +303,43 @@ fn a_cluster_store_follows_its_users_slot_to_another_primary() {
     );
     assert_eq!(cli(to, &["EXISTS", device, version]).trim(), "2");
 }
+
+/// Settings that no retry cures are refused as such (`retry_later` false),
+/// each saying what to change: a wrong password, a Cluster node opened as
+/// one server, one server opened as a Cluster, a Sentinel service name
+/// that no Sentinel watches.
+#[test]
+fn wrong_settings_say_so_and_are_not_retried() {
+    use twofold_verifier::{RedisStore, StoreError};
+
+    let refusal = |url: &str| -> StoreError {
+        let store = RedisStore::open(url, "wrong:");
+        let error = match store {
+            Err(error) => error,
+            Ok(store) => store.device("u").unwrap_err(),
+        };
+        assert!(!error.retry_later(), "{url}: {error}");
+        error
+    };
+    let alone = common::fleet::RedisAlone::start();
+    let with_password = alone.url().replace("redis://", "redis://:not-the-password@");
+    let error = refusal(&with_password);
+    assert!(!error.to_string().contains("not-the-password"), "{error}");
+    let error = refusal(&alone.url().replace("redis://", "redis+cluster://"));
+    assert!(error.to_string().contains("is not a Redis Cluster node"), "{error}");
+
+    let cluster = RedisCluster::start();
+    let one_node = cluster.url().replace("redis+cluster://", "redis://");
+    let one_node = one_node.split(',').next().unwrap().to_owned();
+    // Some key of the test lives on another node than the one named.
+    let error = (0..20)
+        .map(|n| RedisStore::open(&one_node, "wrong:").unwrap().device(&format!("u{n}")))
+        .find_map(Result::err)
+        .unwrap();
+    assert!(!error.retry_later());
+    assert!(error.to_string().contains("redis+cluster://"), "{error}");
+
+    let sentinel = RedisSentinel::start();
+    let error = refusal(&sentinel.url().replace("/twofold", "/no-such-service"));
+    assert!(error.to_string().contains("no-such-service"), "{error}");
+}

@@ -261,7 +261,7 @@ pub(super) fn failure(error: &RedisError, cluster: bool) -> LinkError {
     {
         StoreError::Unreachable(text)
     } else {
-        StoreError::Backend(text)
+        backend("check the Redis server's log and the store's settings")
     };
     LinkError { error, moved }
 }

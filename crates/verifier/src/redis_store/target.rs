@@ -6,6 +6,7 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use redis::cluster::ClusterClient;
+use redis::cluster_routing::{RoutingInfo, SingleNodeRoutingInfo};
 use redis::{Client, ConnectionInfo, IntoConnectionInfo, RedisConnectionInfo};
 
 use super::link::{Link, failure};
@@ -220,7 +221,11 @@ pub(super) struct Target {
 
 enum Kind {
     Single(Client),
-    Cluster(ClusterClient),
+    Cluster {
+        client: ClusterClient,
+        /// Each node alone, to tell a node without Cluster support.
+        nodes: Vec<Client>,
+    },
     Sentinel {
         sentinels: Vec<Client>,
         service: String,
@@ -232,8 +237,8 @@ impl Target {
     fn new(deployment: Deployment, timeout: Duration) -> Result<Self, StoreError> {
         let kind = match deployment {
             Deployment::Single(info) => Kind::Single(Client::open(info).map_err(bad_url)?),
-            Deployment::Cluster(nodes) => Kind::Cluster(
-                ClusterClient::builder(nodes)
+            Deployment::Cluster(nodes) => Kind::Cluster {
+                client: ClusterClient::builder(nodes.clone())
                     .connection_timeout(timeout)
                     .response_timeout(timeout)
                     // No retries: the client would follow a redirection for
@@ -243,7 +248,12 @@ impl Target {
                     .retries(0)
                     .build()
                     .map_err(bad_url)?,
-            ),
+                nodes: nodes
+                    .into_iter()
+                    .map(Client::open)
+                    .collect::<Result<_, _>>()
+                    .map_err(bad_url)?,
+            },
             Deployment::Sentinel {
                 sentinels,
                 service,
@@ -263,17 +273,29 @@ impl Target {
 
     /// Whether keys must share a slot (a Redis Cluster).
     pub(super) fn is_cluster(&self) -> bool {
-        matches!(self.kind, Kind::Cluster(_))
+        matches!(self.kind, Kind::Cluster { .. })
     }
 
     /// Opens a connection: to the server; to the Cluster (its slot map read
-    /// afresh); or to the primary the first answering sentinel names.
+    /// afresh); or to the primary a majority of the Sentinels name.
     pub(super) fn connect(&self) -> Result<Link, StoreError> {
         match &self.kind {
             Kind::Single(client) => self.node(client).map(Link::Node),
-            Kind::Cluster(client) => {
+            Kind::Cluster { client, nodes } => {
                 let error = |e: redis::RedisError| failure(&e, true).error;
-                let connection = client.get_connection().map_err(error)?;
+                // A node without Cluster support gives an empty slot map,
+                // not an error; a PING to some primary finds it out.
+                let connection = match client.get_connection().and_then(|mut connection| {
+                    connection
+                        .route_command(
+                            &redis::cmd("PING"),
+                            RoutingInfo::SingleNode(SingleNodeRoutingInfo::RandomPrimary),
+                        )
+                        .map(|_| connection)
+                }) {
+                    Ok(connection) => connection,
+                    Err(e) => return Err(self.not_a_cluster(nodes).unwrap_or_else(|| error(e))),
+                };
                 connection.set_write_timeout(Some(self.timeout)).map_err(error)?;
                 // A command that fails on a dropped connection is not sent
                 // again on a new one: a WAIT there would count replicas of
@@ -287,6 +309,21 @@ impl Target {
                 primary,
             } => self.primary_behind(sentinels, service, primary),
         }
+    }
+
+    /// When the Cluster cannot be reached: a node that answers but has no
+    /// Cluster support, which a retry will not change.
+    fn not_a_cluster(&self, nodes: &[Client]) -> Option<StoreError> {
+        nodes.iter().find_map(|node| {
+            let mut connection = self.node(node).ok()?;
+            let info: String = redis::cmd("INFO").arg("cluster").query(&mut connection).ok()?;
+            info.contains("cluster_enabled:0").then(|| {
+                StoreError::Backend(format!(
+                    "{} is not a Redis Cluster node; open one server with a redis:// URL",
+                    node.get_connection_info().addr
+                ))
+            })
+        })
     }
 
     fn node(&self, client: &Client) -> Result<redis::Connection, StoreError> {
@@ -323,7 +360,7 @@ impl Target {
                     None => votes.push((address, 1)),
                 },
                 Ok(None) => failures.push(StoreError::Backend(format!(
-                    "the Sentinel at {} does not watch a service named {service:?}",
+                    "the Sentinel at {} does not watch a service named {service:?}; check the name at the URL's end",
                     sentinel.get_connection_info().addr
                 ))),
                 Err(error) => failures.push(error),
