@@ -173,6 +173,10 @@ export function listScreen(nav: ListNav, note = "", opening: ListOpening = null)
     open = { kind, view };
     panelSlot.replaceChildren(view.node);
     render();
+    // The panel sits at the top of the page, above the list: with the list
+    // scrolled down it would open out of sight, and focusing its first field
+    // would scroll just that under the sticky bar, hiding the heading.
+    window.scrollTo({ top: 0 });
     focusIn(view.node);
   }
 
