@@ -216,6 +216,22 @@ export function activity(): Promise<void> {
   return invoke("activity");
 }
 
+/** Reports input of these kinds in the page as the user's activity, at most every 10 s, while `counts()` holds. */
+export function reportActivity(kinds: readonly string[], counts: () => boolean): void {
+  let reported = 0;
+  for (const kind of kinds) {
+    document.addEventListener(
+      kind,
+      () => {
+        if (!counts() || Date.now() - reported < 10_000) return;
+        reported = Date.now();
+        void activity().catch(() => undefined);
+      },
+      { passive: true },
+    );
+  }
+}
+
 export function accounts(): Promise<Row[]> {
   return invoke("accounts");
 }

@@ -158,19 +158,8 @@ document.addEventListener("drop", (e) => {
   else list.showImport(file);
 });
 
-/** Input in the window restarts the app's idle clock (reported at most every 10 s). */
-let reported = 0;
-for (const kind of ["keydown", "pointerdown", "pointermove", "wheel"]) {
-  document.addEventListener(
-    kind,
-    () => {
-      if (Date.now() - reported < 10_000 || !list) return;
-      reported = Date.now();
-      void api.activity().catch(() => undefined);
-    },
-    { passive: true },
-  );
-}
+/** Input in the window restarts the app's idle clock while the list shows. */
+api.reportActivity(["keydown", "pointerdown", "pointermove", "wheel"], () => list !== null);
 
 /** Ctrl with +, - or 0 zooms the page in, out, or back to 100%. */
 let zoom = 1;

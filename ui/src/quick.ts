@@ -142,13 +142,8 @@ document.addEventListener("keydown", (e) => {
   }
 });
 
-/** Keys typed here count as the user's activity, as in the main window (at most every 10 s). */
-let reported = 0;
-document.addEventListener("keydown", () => {
-  if (!unlocked || Date.now() - reported < 10_000) return;
-  reported = Date.now();
-  void api.activity().catch(() => undefined);
-});
+/** Keys typed here count as the user's activity, as in the main window. */
+api.reportActivity(["keydown"], () => unlocked);
 
 // Codes turn over while the box is open: fetched again when the soonest runs out.
 setInterval(() => {
