@@ -170,6 +170,7 @@ pub(crate) fn toggle(app: &AppHandle) {
             let _ = window.hide();
         } else {
             show(&window);
+            announce(&window);
         }
         return;
     }
@@ -192,19 +193,24 @@ pub(crate) fn toggle(app: &AppHandle) {
     }
 }
 
-/// The box's page has loaded and drawn the accounts: it shows (on the main thread).
+/// The box's page has loaded and drawn the accounts: it shows (on the main
+/// thread), without asking the page to read them again.
 pub(crate) fn ready(app: &AppHandle) {
     if let Some(window) = app.get_webview_window(LABEL) {
         show(&window);
     }
 }
 
-/// Brings `window` up, in front and with the keyboard; the page hears of
-/// it (`quick-shown`) to read the preferences and the accounts again.
+/// Brings `window` up, in front and with the keyboard.
 fn show(window: &tauri::WebviewWindow) {
-    use tauri::Emitter as _;
     let _ = window.center();
     crate::desktop::raise(window);
+}
+
+/// Tells the page it is shown again (`quick-shown`), to read the preferences
+/// and the accounts as they are now.
+fn announce(window: &tauri::WebviewWindow) {
+    use tauri::Emitter as _;
     let _ = window.emit_to(LABEL, "quick-shown", ());
 }
 
