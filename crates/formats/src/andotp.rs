@@ -77,7 +77,7 @@ impl Format for AndOtp {
         if std::str::from_utf8(text).is_ok() {
             return common::json::<common::Bounded<Value>>(NAME, text).map(|entries| convert(&entries.0));
         }
-        if bytes.len() < NONCE_LEN + MIN_PLAINTEXT + TAG_LEN {
+        if !long_enough(bytes) {
             return Err(common::malformed(NAME, "too short for an encrypted andOTP backup"));
         }
         let password = password.ok_or(ImportError::PasswordRequired { format: NAME })?;
@@ -121,7 +121,7 @@ fn looks_plain(bytes: &[u8]) -> bool {
 /// are long enough for salt, nonce, the shortest ciphertext and the tag.
 fn looks_new_format(bytes: &[u8]) -> bool {
     iterations(bytes).is_some_and(|n| APP_ITERATIONS.contains(&n))
-        && bytes.len() >= ITERATIONS_LEN + SALT_LEN + NONCE_LEN + MIN_PLAINTEXT + TAG_LEN
+        && bytes.get(ITERATIONS_LEN + SALT_LEN..).is_some_and(long_enough)
 }
 
 /// The big-endian u32 at the start of the bytes.
