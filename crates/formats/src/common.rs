@@ -94,6 +94,15 @@ impl Entry<'_> {
 /// gigabytes as parsed values.
 pub(crate) const MAX_ENTRIES: usize = 10_000;
 
+/// The lines of a text file that hold something (not blank, not a `#`
+/// comment), trimmed, with their 0-based numbers: the URI-per-line formats'.
+pub(crate) fn content_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    text.lines()
+        .map(str::trim)
+        .enumerate()
+        .filter(|(_, line)| !line.is_empty() && !line.starts_with('#'))
+}
+
 /// The error for a file of more than [`MAX_ENTRIES`] entries.
 pub(crate) fn too_many_entries(format: &'static str) -> ImportError {
     malformed(

@@ -4,7 +4,7 @@
 
 use twofold_otp::Account;
 
-use crate::common::{MAX_ENTRIES, Problem, collect, malformed, too_many_entries, uri_account};
+use crate::common::{MAX_ENTRIES, Problem, collect, content_lines, malformed, too_many_entries, uri_account};
 use crate::error::{ExportError, ImportError};
 use crate::format::{EntryFailure, ExportOptions, Format, Imported, OutputFile};
 
@@ -12,14 +12,6 @@ use crate::format::{EntryFailure, ExportOptions, Format, Imported, OutputFile};
 pub(crate) struct UriList;
 
 const NAME: &str = "uri-list";
-
-/// The lines of a text file that hold something, with their 0-based numbers.
-fn content_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
-    text.lines()
-        .map(str::trim)
-        .enumerate()
-        .filter(|(_, line)| !line.is_empty() && !line.starts_with('#'))
-}
 
 /// Ente's `codeDisplay={"pinned":..,"tags":[..],..}`, if the URI has one.
 /// Ente writes query values form-encoded: a space is `+`.

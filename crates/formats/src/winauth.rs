@@ -8,7 +8,7 @@
 
 use twofold_otp::Account;
 
-use crate::common::{MAX_ENTRIES, Problem, collect, malformed, too_many_entries, uri_account};
+use crate::common::{MAX_ENTRIES, Problem, collect, content_lines, malformed, too_many_entries, uri_account};
 use crate::error::ImportError;
 use crate::format::{Format, Imported};
 use crate::zipped;
@@ -20,14 +20,6 @@ const NAME: &str = "winauth";
 const MAX_TEXT: u64 = 4 << 20;
 /// Parameters only WinAuth writes; `data=` holds Steam secrets.
 const WINAUTH_ONLY: [&str; 4] = ["icon", "serial", "deviceid", "data"];
-
-/// The lines that hold something.
-fn content_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
-    text.lines()
-        .map(str::trim)
-        .enumerate()
-        .filter(|(_, line)| !line.is_empty() && !line.starts_with('#'))
-}
 
 /// One line as a standard URI: the label percent-encoded again after
 /// WinAuth's `+` and raw spaces, and WinAuth's own parameters dropped.
