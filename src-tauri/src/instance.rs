@@ -58,9 +58,12 @@ pub(crate) fn start(vault: &Path, first: Vec<Zeroizing<String>>, quick: bool) ->
     if quick {
         handed.push(Zeroizing::new(crate::quick::ARG.to_owned()));
     }
-    match claim(vault, &handed) {
+    let claimed = claim(vault, &handed);
+    // What stays is this launch's own links (the two arms that exit read
+    // nothing more).
+    crate::quick::take_arg(&mut handed);
+    match claimed {
         Ok(Claim::First(instance)) => {
-            crate::quick::take_arg(&mut handed);
             let links = Links::new(handed);
             let arrivals = links.clone();
             let closing = instance.serve(move |more| arrivals.arrived(more));
@@ -73,15 +76,11 @@ pub(crate) fn start(vault: &Path, first: Vec<Zeroizing<String>>, quick: bool) ->
             );
             std::process::exit(1);
         }
-        Ok(Claim::Alone) => {
-            crate::quick::take_arg(&mut handed);
-            (Links::new(handed), None)
-        }
+        Ok(Claim::Alone) => (Links::new(handed), None),
         Err(e) => {
             // No lock or socket could be made: usable still, without the
             // handing over (the vault's own lock keeps a second app out of it).
             eprintln!("twofold: cannot set up the link to later launches ({e}); starting without it");
-            crate::quick::take_arg(&mut handed);
             (Links::new(handed), None)
         }
     }

@@ -5,7 +5,7 @@ use image::Luma;
 use qrcode::{EcLevel, QrCode};
 use twofold_otp::{Account, migration};
 
-use crate::common::malformed;
+use crate::common::{content_lines, malformed};
 use crate::error::{ExportError, ImportError};
 use crate::format::{EntryFailure, ExportOptions, Format, Imported, OutputFile};
 
@@ -21,16 +21,13 @@ const QR: &str = "google-qr";
 /// The lines that hold something, less a `QR-Code:` label in front
 /// (what some QR scanner apps copy with the link).
 fn lines(text: &str) -> impl Iterator<Item = &str> {
-    text.lines()
-        .map(str::trim)
-        .filter(|line| !line.is_empty() && !line.starts_with('#'))
-        .map(|line| {
-            let unlabelled = line
-                .get(..8)
-                .filter(|head| head.eq_ignore_ascii_case("qr-code:"))
-                .and_then(|_| line.get(8..));
-            unlabelled.map_or(line, str::trim)
-        })
+    content_lines(text).map(|(_, line)| {
+        let unlabelled = line
+            .get(..8)
+            .filter(|head| head.eq_ignore_ascii_case("qr-code:"))
+            .and_then(|_| line.get(8..));
+        unlabelled.map_or(line, str::trim)
+    })
 }
 
 impl Format for GoogleMigration {

@@ -30,18 +30,11 @@ use twofold_verifier::{Config, RedisStore, ServerKey, Verifier};
 
 const START: u64 = 1_700_000_000;
 
-/// For the fleet helpers' temporary folders.
-fn rand_suffix() -> u64 {
-    let mut bytes = [0u8; 8];
-    getrandom::fill(&mut bytes).unwrap();
-    u64::from_le_bytes(bytes)
-}
-
 /// One row: `threads` clients verifying successive codes of their own
 /// users for `budget`; returns (verifications per second, median, p99).
 fn measure(url: &str, wait: bool, threads: usize, budget: Duration) -> (f64, Duration, Duration) {
     let key = ServerKey::from_bytes(&[7; 32]);
-    let prefix = format!("bench{}:", rand_suffix());
+    let prefix = format!("bench{}:", fleet::rand_suffix());
     let started = Instant::now();
     let mut latencies: Vec<Duration> = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..threads)

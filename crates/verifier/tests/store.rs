@@ -340,6 +340,10 @@ fn wrong_settings_say_so_and_are_not_retried() {
     assert!(error.to_string().contains("redis+cluster://"), "{error}");
 
     let sentinel = RedisSentinel::start();
-    let error = refusal(&sentinel.url().replace("/twofold", "/no-such-service"));
+    let error = refusal(
+        &sentinel
+            .url()
+            .replace(&format!("/{}", common::fleet::SERVICE), "/no-such-service"),
+    );
     assert!(error.to_string().contains("no-such-service"), "{error}");
 }

@@ -212,7 +212,9 @@ pub(super) fn slot(key: &str) -> u16 {
     crc16::State::<crc16::XMODEM>::calculate(hashed) % 16384
 }
 
-/// Error codes of a failover or a node starting, which pass.
+/// Error codes of a failover or a node starting, which pass. The redis
+/// crate gives most of them a kind of its own (matched below too); the
+/// codes also catch them when they come as bare codes.
 const PASSING: [&str; 7] = [
     "UNBLOCKED",
     "NOREPLICAS",

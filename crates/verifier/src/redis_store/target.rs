@@ -202,7 +202,8 @@ impl RedisBuilder {
             )));
         }
         let target = Target::new(self.deployment, self.timeout)?;
-        let link = target.connect()?;
+        let mut link = target.connect()?;
+        target.is_a_cluster_if_named_so(&mut link)?;
         Ok(RedisStore {
             target,
             link: Mutex::new(Some(link)),
@@ -281,21 +282,9 @@ impl Target {
     pub(super) fn connect(&self) -> Result<Link, StoreError> {
         match &self.kind {
             Kind::Single(client) => self.node(client).map(Link::Node),
-            Kind::Cluster { client, nodes } => {
+            Kind::Cluster { client, .. } => {
                 let error = |e: redis::RedisError| failure(&e, true).error;
-                // A node without Cluster support gives an empty slot map,
-                // not an error; a PING to some primary finds it out.
-                let connection = match client.get_connection().and_then(|mut connection| {
-                    connection
-                        .route_command(
-                            &redis::cmd("PING"),
-                            RoutingInfo::SingleNode(SingleNodeRoutingInfo::RandomPrimary),
-                        )
-                        .map(|_| connection)
-                }) {
-                    Ok(connection) => connection,
-                    Err(e) => return Err(self.not_a_cluster(nodes).unwrap_or_else(|| error(e))),
-                };
+                let connection = client.get_connection().map_err(error)?;
                 connection.set_write_timeout(Some(self.timeout)).map_err(error)?;
                 // A command that fails on a dropped connection is not sent
                 // again on a new one: a WAIT there would count replicas of
@@ -308,6 +297,21 @@ impl Target {
                 service,
                 primary,
             } => self.primary_behind(sentinels, service, primary),
+        }
+    }
+
+    /// On the first connection only (later, during a failover, a PING to
+    /// some primary could hit the dead one): a node without Cluster support
+    /// gives an empty slot map, not an error, and a PING to some primary
+    /// finds it out.
+    fn is_a_cluster_if_named_so(&self, link: &mut Link) -> Result<(), StoreError> {
+        let (Kind::Cluster { nodes, .. }, Link::Cluster(connection)) = (&self.kind, link) else {
+            return Ok(());
+        };
+        let ping = RoutingInfo::SingleNode(SingleNodeRoutingInfo::RandomPrimary);
+        match connection.route_command(&redis::cmd("PING"), ping) {
+            Ok(_) => Ok(()),
+            Err(e) => Err(self.not_a_cluster(nodes).unwrap_or_else(|| failure(&e, true).error)),
         }
     }
 
@@ -452,13 +456,14 @@ mod tests {
     #[test]
     fn passwords_stay_out_of_debug_and_errors() {
         for url in [
-            "redis://:hunter2@h:1/0",
-            "redis+cluster://u:hunter2@h:1,h:2",
-            "redis+sentinel://u:hunter2@h:1/service",
+            "redis://:hunter2@127.0.0.1:1/0",
+            "redis+cluster://u:hunter2@127.0.0.1:1,127.0.0.1:2",
+            "redis+sentinel://u:hunter2@127.0.0.1:1/service",
         ] {
             let builder = RedisBuilder::new(parse(url));
             assert!(!format!("{builder:?}").contains("hunter2"), "{builder:?}");
-            let error = builder.timeout(Duration::ZERO).build().unwrap_err();
+            // Nothing listens on ports 1 and 2: connecting fails.
+            let error = builder.build().unwrap_err();
             assert!(!format!("{error} {error:?}").contains("hunter2"));
         }
         let error = refused("redis+cluster://u:hunter2@h:notaport");

@@ -10,8 +10,6 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use super::rand_suffix;
-
 /// How long a node may take to be seen down (the Cluster's node timeout,
 /// the Sentinels' down-after): short, so that a failover takes seconds.
 pub const DOWN_AFTER_MS: u64 = 1_000;
@@ -81,8 +79,15 @@ fn replica_in_sync(info: &str) -> bool {
             .any(|line| line.starts_with("slave0:") && line.contains("state=online"))
 }
 
-/// A temporary folder, removed with the fleet.
-fn scratch(kind: &str) -> PathBuf {
+/// A random number, for unique folder names.
+pub fn rand_suffix() -> u64 {
+    let mut bytes = [0u8; 8];
+    getrandom::fill(&mut bytes).unwrap();
+    u64::from_le_bytes(bytes)
+}
+
+/// A temporary folder of this process, for one server or fleet.
+pub fn scratch(kind: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("twofold-{kind}-{}-{}", std::process::id(), rand_suffix()));
     std::fs::create_dir_all(&dir).unwrap();
     dir

@@ -18,7 +18,7 @@ pub mod fleet;
 
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use twofold_verifier::{Config, MemoryStore, RedisStore, ServerKey, Store, Verifier};
 
@@ -43,8 +43,7 @@ pub struct RedisServer {
 impl RedisServer {
     /// Starts one and waits until it answers.
     pub fn start() -> Self {
-        let dir = std::env::temp_dir().join(format!("twofold-redis-{}-{}", std::process::id(), rand_suffix()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = fleet::scratch("redis");
         let socket = dir.join("redis.sock");
         let child = Command::new("redis-server")
             .args([
@@ -66,17 +65,10 @@ impl RedisServer {
                 panic!("cannot start redis-server ({e}); install it with: apt-get install redis-server")
             });
         let server = Self { child, dir };
-        let started = Instant::now();
-        loop {
-            if socket.exists() && RedisStore::open(&server.url(), "probe:").is_ok() {
-                return server;
-            }
-            assert!(
-                started.elapsed() < Duration::from_secs(20),
-                "redis-server did not start"
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
+        fleet::until(Duration::from_secs(20), "redis-server to start", || {
+            socket.exists() && RedisStore::open(&server.url(), "probe:").is_ok()
+        });
+        server
     }
 
     /// The URL of its socket.
@@ -86,7 +78,7 @@ impl RedisServer {
 
     /// A verifier over this Redis, keys under `prefix` (one per test).
     pub fn verifier(&self, prefix: &str, config: Config) -> Verifier<RedisStore> {
-        Verifier::new(RedisStore::open(&self.url(), prefix).unwrap(), key(), config).unwrap()
+        verifier_at(&self.url(), prefix, config)
     }
 }
 
@@ -96,12 +88,6 @@ impl Drop for RedisServer {
         let _ = self.child.wait();
         let _ = std::fs::remove_dir_all(&self.dir);
     }
-}
-
-pub fn rand_suffix() -> u64 {
-    let mut bytes = [0u8; 8];
-    getrandom::fill(&mut bytes).unwrap();
-    u64::from_le_bytes(bytes)
 }
 
 /// A verifier over the Redis at `url` (any deployment, its default
